@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+// Decision: what classification at one layer concluded, which filter decided, and (on request)
+// the full explanation — every sublayer in order, every matching filter in order, what each
+// did and why the winner won. Values, not references: a Decision outlives the snapshot.
+#pragma once
+
+#include "common/guid.h"
+#include "model/filter.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace openfwp::engine {
+
+/// The outcome of one filter or one sublayer.
+enum class Outcome : std::uint8_t {
+  kPermit,
+  kBlock,
+  kContinue,      ///< matched but did not decide (inspection callout, or callout said continue)
+  kNotEvaluated,  ///< matched, but a higher-weight filter of the sublayer had already decided
+};
+
+std::string_view outcome_name(Outcome outcome);
+
+/// One matching filter, as arbitration saw it.
+struct FilterStep {
+  std::uint64_t filter_id = 0;
+  std::string name;
+  std::uint64_t effective_weight = 0;
+  model::ActionType action = model::ActionType::kBlock;
+  Outcome outcome = Outcome::kContinue;
+  bool hard = false;  ///< its permit/block cleared the action right
+  std::string note;   ///< e.g. "callout not registered: treated as block"
+};
+
+/// How a sublayer's result combined with the decision so far.
+enum class Effect : std::uint8_t {
+  kNone,         ///< no filter of the sublayer decided
+  kDecided,      ///< first decision of the layer
+  kOverrode,     ///< replaced an overridable (soft) decision
+  kIgnoredHard,  ///< the decision so far was hard; this result had no effect
+  kVeto,         ///< callout block overriding a hard permit
+};
+
+std::string_view effect_name(Effect effect);
+
+struct SublayerStep {
+  Guid key;
+  std::string name;
+  std::uint16_t weight = 0;
+  std::vector<FilterStep> filters;        ///< matching filters, in arbitration order
+  Outcome result = Outcome::kContinue;    ///< the sublayer's own result
+  std::optional<std::uint64_t> deciding;  ///< the filter that produced `result`
+  Effect effect = Effect::kNone;
+};
+
+struct Decision {
+  /// Final action: kPermit or kBlock (a layer with no deciding filter applies its default).
+  Outcome action = Outcome::kPermit;
+  /// The action right was cleared (hard permit / hard block).
+  bool hard = false;
+  /// Decided by a callout veto (a block overriding a hard permit): WFP audits this.
+  bool veto = false;
+  /// Absorbed by a callout: dropped silently, no discard-layer indication.
+  bool absorb = false;
+  /// The filter whose action stands; nullopt when the layer default applied.
+  std::optional<std::uint64_t> filter_id;
+  /// Filled only when explanation was requested.
+  std::vector<SublayerStep> sublayers;
+  std::string summary;  ///< one sentence: why this action (always filled)
+};
+
+}  // namespace openfwp::engine
