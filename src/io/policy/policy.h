@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// Policy files (../shared/spec/interfaces.md, "Policy file"): YAML or JSON in, canonical YAML
+// out. A Policy is the management objects of a file, resolved against the catalog (names,
+// GUIDs, typed condition values) but not yet added to an engine; apply_policy adds them in one
+// transaction, so a policy either loads whole or not at all.
+#pragma once
+
+#include "common/result.h"
+#include "model/filter.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace openfwp::engine {
+class Engine;
+class Store;
+}  // namespace openfwp::engine
+
+namespace openfwp::io::policy {
+
+struct Policy {
+  std::vector<model::Provider> providers;
+  std::vector<model::Sublayer> sublayers;
+  std::vector<model::Callout> callouts;
+  std::vector<model::Filter> filters;
+  // Where each object was written (parallel to the vectors above; empty for built policies),
+  // so that errors found later (in the engine) still point into the file.
+  std::vector<SourceLocation> provider_locations;
+  std::vector<SourceLocation> sublayer_locations;
+  std::vector<SourceLocation> callout_locations;
+  std::vector<SourceLocation> filter_locations;
+};
+
+/// Parses policy text. `file` only names the source in error locations ("<stdin>" is fine).
+/// Errors carry file:line:column and say what was expected.
+Result<Policy> parse_policy(std::string_view text, std::string_view file);
+
+/// Reads and parses a policy file (kIo if it cannot be read).
+Result<Policy> load_policy_file(const std::string& path);
+
+/// Canonical YAML: objects in a fixed order (providers, sublayers, callouts by key; filters by
+/// id), every key written out, WFP spellings, one flow map per condition. parse_policy of this
+/// text gives back an equal Policy.
+std::string print_policy(const Policy& policy);
+
+/// What an engine holds, as a Policy (built-in objects such as FWPM_SUBLAYER_UNIVERSAL left
+/// out), e.g. for `fwp policy print` after ids and keys were assigned.
+Policy policy_from_store(const engine::Store& store);
+
+/// Adds every object to `engine` in one transaction (providers, sublayers, callouts, filters).
+/// On failure nothing is added and the error names the object and where the file wrote it.
+Result<void> apply_policy(const Policy& policy, engine::Engine& engine);
+
+}  // namespace openfwp::io::policy

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+// Policy → engine, in one transaction.
+#include "engine/engine.h"
+#include "io/policy/policy.h"
+
+#include <fmt/format.h>
+
+namespace openfwp::io::policy {
+namespace {
+
+// An engine error about an object, pointed at where the file wrote that object.
+Error relocate(Error error, const std::vector<SourceLocation>& locations, std::size_t index,
+               std::string_view kind, std::string_view name) {
+  if (error.where.file.empty() && index < locations.size()) error.where = locations[index];
+  const std::string prefix = fmt::format("{} \"{}\"", kind, name);
+  if (error.message.find(prefix) == std::string::npos) {
+    error.message = fmt::format("{}: {}", prefix, error.message);
+  }
+  return error;
+}
+
+template <class Object, class AddFn>
+Result<void> add_all(const std::vector<Object>& objects,
+                     const std::vector<SourceLocation>& locations, std::string_view kind,
+                     AddFn add) {
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    if (auto added = add(objects[i]); !added) {
+      return tl::unexpected(relocate(added.error(), locations, i, kind, objects[i].name));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> apply_policy(const Policy& policy, engine::Engine& engine) {
+  OPENFWP_TRY_VOID(engine.begin());
+  auto added = [&]() -> Result<void> {
+    OPENFWP_TRY_VOID(add_all(policy.providers, policy.provider_locations, "provider",
+                             [&](const model::Provider& p) { return engine.add_provider(p); }));
+    OPENFWP_TRY_VOID(add_all(policy.sublayers, policy.sublayer_locations, "sublayer",
+                             [&](const model::Sublayer& s) { return engine.add_sublayer(s); }));
+    OPENFWP_TRY_VOID(add_all(policy.callouts, policy.callout_locations, "callout",
+                             [&](const model::Callout& c) -> Result<void> {
+                               OPENFWP_TRY_VOID(engine.add_callout(c));
+                               return {};
+                             }));
+    OPENFWP_TRY_VOID(add_all(policy.filters, policy.filter_locations, "filter",
+                             [&](const model::Filter& f) -> Result<void> {
+                               OPENFWP_TRY_VOID(engine.add_filter(f));
+                               return {};
+                             }));
+    return {};
+  }();
+  if (!added) {
+    (void)engine.abort();
+    return added;
+  }
+  return engine.commit();
+}
+
+}  // namespace openfwp::io::policy
