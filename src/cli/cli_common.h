@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// What every verb shares: the output sink (-o), the --format choice, exit codes
+// (interfaces.md: 0 ok, 1 bad input, 2 usage, 3 internal) and error printing.
+#pragma once
+
+#include "common/result.h"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+
+namespace openfwp::cli {
+
+enum ExitCode : int { kExitOk = 0, kExitInput = 1, kExitUsage = 2, kExitInternal = 3 };
+
+enum class Format { kText, kJson, kJsonl };
+
+/// Options shared by verbs, bound once per verb.
+struct OutputOptions {
+  std::string format = "text";
+  std::string output_path;  ///< empty = stdout
+
+  Format parsed_format() const;
+  /// Adds --format (restricted to `allowed`) and -o/--output to `command`.
+  void bind(CLI::App& command, const std::vector<std::string>& allowed);
+};
+
+/// Opens the output: stdout, or the -o file. Returns nullptr and prints an error if the file
+/// cannot be opened.
+std::unique_ptr<std::ostream, std::function<void(std::ostream*)>> open_output(
+    const OutputOptions& options);
+
+/// Prints "error: <where>: <message>" to stderr and returns the exit code for the error class.
+int report(const Error& error);
+
+/// A verb registers its CLI11 subcommand and sets `run` to the action to perform after parsing.
+using VerbAction = std::function<int()>;
+
+void add_show_verb(CLI::App& app, VerbAction& run);
+void add_explain_verb(CLI::App& app, VerbAction& run);
+void add_policy_verb(CLI::App& app, VerbAction& run);
+
+}  // namespace openfwp::cli
