@@ -48,6 +48,9 @@ std::optional<std::strong_ordering> order(const Value& a, const Value& b) {
   if (const auto* x = std::get_if<model::ByteArray16>(&a)) {
     return *x <=> std::get<model::ByteArray16>(b);
   }
+  // FWP_BYTE_BLOB_TYPE and FWP_UNICODE_STRING_TYPE are sortable too (fwptypes.h,
+  // FWP_MATCH_TYPE): byte by byte, a shorter value before a longer one it begins.
+  if (is_text(a)) return as_text(a) <=> as_text(b);
   return std::nullopt;
 }
 
@@ -149,10 +152,12 @@ bool condition_matches(const model::Condition& condition, const Value& in) {
     }
     case MatchType::kPrefix:
     case MatchType::kNotPrefix: {
+      // fwptypes.h: "The name of this flag is misleading. It tests whether the value ends with
+      // the condition value (that is, a suffix, not a prefix)."
       const Value c = scalar_of(cv);
       if (!is_text(in) || !is_text(c)) return false;
-      const bool prefixed = as_text(in).substr(0, as_text(c).size()) == as_text(c);
-      return condition.match == MatchType::kPrefix ? prefixed : !prefixed;
+      const bool ends_with = as_text(in).ends_with(as_text(c));
+      return condition.match == MatchType::kPrefix ? ends_with : !ends_with;
     }
   }
   return false;

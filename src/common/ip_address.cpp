@@ -2,6 +2,7 @@
 // Address text forms use the C library's inet_pton/inet_ntop: they are exact and well tested.
 #include "common/ip_address.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <charconv>
 #include <cstring>
@@ -9,7 +10,11 @@
 namespace openfwp {
 namespace {
 
-std::uint32_t v4_mask(std::uint8_t length) { return length == 0 ? 0U : ~0U << (32U - length); }
+// A length above 32 means the whole address (validation rejects such prefixes; never shift by a
+// negative amount).
+std::uint32_t v4_mask(std::uint8_t length) {
+  return length == 0 ? 0U : ~0U << (32U - std::min<unsigned>(length, 32U));
+}
 
 std::optional<std::uint8_t> parse_length(std::string_view text, unsigned max) {
   unsigned value = 0;
@@ -37,7 +42,8 @@ bool Ipv6Prefix::contains(const Ipv6Address& a) const {
 }
 
 std::optional<Ipv4Address> parse_ipv4(std::string_view text) {
-  if (text.size() > 15) return std::nullopt;
+  // inet_pton reads a C string: an embedded NUL would end the text early ("1.2.3.4\0junk").
+  if (text.size() > 15 || text.find('\0') != std::string_view::npos) return std::nullopt;
   char buffer[16] = {};
   std::memcpy(buffer, text.data(), text.size());
   in_addr addr{};
@@ -46,7 +52,7 @@ std::optional<Ipv4Address> parse_ipv4(std::string_view text) {
 }
 
 std::optional<Ipv6Address> parse_ipv6(std::string_view text) {
-  if (text.size() > 45) return std::nullopt;
+  if (text.size() > 45 || text.find('\0') != std::string_view::npos) return std::nullopt;
   char buffer[46] = {};
   std::memcpy(buffer, text.data(), text.size());
   Ipv6Address out{};

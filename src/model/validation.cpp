@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <type_traits>
+#include <variant>
+
 namespace openfwp::model {
 namespace {
 
@@ -35,16 +38,44 @@ bool value_type_fits(DataType incoming, const ConditionValue& value) {
   }
 }
 
+// low <= high, for the sortable types a range may hold (value_type_fits has checked that both
+// ends have the field's type).
+bool is_ordered(const Range& range) {
+  return std::visit(
+      [&](const auto& low) -> bool {
+        using T = std::decay_t<decltype(low)>;
+        if constexpr (std::is_integral_v<T> || std::is_same_v<T, ByteArray16>) {
+          const auto* high = std::get_if<T>(&range.high);
+          return high == nullptr || low <= *high;
+        } else if constexpr (std::is_same_v<T, ByteBlob>) {
+          const auto* high = std::get_if<T>(&range.high);
+          return high == nullptr || low.bytes <= high->bytes;
+        } else if constexpr (std::is_same_v<T, UnicodeString>) {
+          const auto* high = std::get_if<T>(&range.high);
+          return high == nullptr || low.text <= high->text;
+        } else {
+          return true;
+        }
+      },
+      range.low);
+}
+
 bool match_fits(MatchType match, DataType type) {
   switch (match) {
     case MatchType::kEqual:
+      return type != DataType::kRange && type != DataType::kEmpty;
     case MatchType::kNotEqual:
+      // fwptypes.h says "only sortable types", but the base filtering engine accepts more:
+      // Windows' own filters use FWP_MATCH_NOT_EQUAL on FWP_SID (168 of them in the dumps under
+      // ../shared/data/netsh-dumps). Accept what Windows accepts.
       return type != DataType::kRange && type != DataType::kEmpty;
     case MatchType::kGreater:
     case MatchType::kLess:
     case MatchType::kGreaterOrEqual:
     case MatchType::kLessOrEqual:
-      return is_unsigned_type(type) || type == DataType::kByteArray16;
+      // Sortable types (fwptypes.h): integers, FWP_BYTE_ARRAY16_TYPE, blobs and strings.
+      return is_unsigned_type(type) || type == DataType::kByteArray16 ||
+             type == DataType::kByteBlob || type == DataType::kUnicodeString;
     case MatchType::kRange:
       return type == DataType::kRange;
     case MatchType::kFlagsAllSet:
@@ -52,6 +83,7 @@ bool match_fits(MatchType match, DataType type) {
     case MatchType::kFlagsNoneSet:
       return is_unsigned_type(type);
     case MatchType::kEqualCaseInsensitive:
+      return type == DataType::kUnicodeString;
     case MatchType::kPrefix:
     case MatchType::kNotPrefix:
       return type == DataType::kUnicodeString || type == DataType::kByteBlob;
@@ -78,6 +110,23 @@ Result<void> validate_condition(LayerId layer, const Condition& condition) {
                     data_type_name(data_type_of(condition.value)), data_type_name(incoming))));
   }
   const DataType value_type = data_type_of(condition.value);
+  if (const auto* p4 = std::get_if<Ipv4Prefix>(&condition.value); p4 && p4->length > 32) {
+    return tl::unexpected(condition_error(
+        ErrorCode::kInvalidNetMask, condition,
+        fmt::format("prefix length /{} is longer than an IPv4 address (FWP_E_INVALID_NET_MASK)",
+                    p4->length)));
+  }
+  if (const auto* p6 = std::get_if<Ipv6Prefix>(&condition.value); p6 && p6->length > 128) {
+    return tl::unexpected(condition_error(
+        ErrorCode::kInvalidNetMask, condition,
+        fmt::format("prefix length /{} is longer than an IPv6 address (FWP_E_INVALID_NET_MASK)",
+                    p6->length)));
+  }
+  if (const auto* range = std::get_if<Range>(&condition.value); range && !is_ordered(*range)) {
+    return tl::unexpected(
+        condition_error(ErrorCode::kInvalidRange, condition,
+                        "range low end is above its high end (FWP_E_INVALID_RANGE)"));
+  }
   // Address masks compare by containment only.
   const bool mask = value_type == DataType::kV4AddrMask || value_type == DataType::kV6AddrMask;
   const bool sd_or_sid =

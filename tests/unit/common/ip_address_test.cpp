@@ -39,9 +39,6 @@ TEST(Ipv4Address, RejectsMalformedText) {
 }
 
 TEST(Ipv4Address, RejectsTextWithEmbeddedNul) {
-  GTEST_SKIP() << "BUG: src/common/ip_address.cpp:45 copies the view into a C string and hands "
-                  "it to inet_pton, which stops at the first NUL, so \"1.2.3.4\\0junk\" parses "
-                  "as 1.2.3.4";
   EXPECT_FALSE(parse_ipv4(std::string_view("1.2.3.4\0junk", 12)));
   EXPECT_FALSE(parse_ipv6(std::string_view("::1\0junk", 8)));
 }
