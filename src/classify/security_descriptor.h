@@ -7,7 +7,9 @@
 // interactive user has: Everyone (S-1-1-0, "WD") and Authenticated Users (S-1-5-11, "AU"). The
 // DACL is read from SDDL; ACEs are evaluated in order, the first ACE whose SID is in the token
 // and whose mask includes the match right decides (deny before allow only as written, like
-// Windows' ordered evaluation). No ACE -> not granted; no DACL ("D:" absent) -> granted.
+// Windows' ordered evaluation). No ACE -> not granted; no DACL ("D:" absent) or a NULL DACL
+// ("D:NO_ACCESS_CONTROL") -> granted. Inherit-only ACEs ("IO") do not apply to the object they
+// are on; object, conditional and audit ACEs are parsed and passed over.
 #pragma once
 
 #include <string_view>

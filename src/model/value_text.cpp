@@ -214,6 +214,8 @@ Result<ConditionValue> parse_scalar(LayerId layer, FieldId field, std::string_vi
       return ConditionValue{ByteBlob{{path.begin(), path.end()}}};
     }
     case FieldType::kByteBlob: {
+      // "0x…" is hex; "0x" alone is the empty blob (format_value writes both so).
+      if (text == "0x" || text == "0X") return ConditionValue{ByteBlob{}};
       if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
         if (auto bytes = parse_hex(text, 0)) return ConditionValue{ByteBlob{*bytes}};
         break;
@@ -387,9 +389,12 @@ std::string format_value(FieldId field, const Value& value) {
           return hex_text(v.data(), v.size(), ':');
         } else if constexpr (std::is_same_v<T, ByteBlob>) {
           if (info.type == FieldType::kAppId) return std::string(v.bytes.begin(), v.bytes.end());
-          const bool printable =
-              !v.bytes.empty() && std::all_of(v.bytes.begin(), v.bytes.end(),
-                                              [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; });
+          // Printable text prints as itself unless it would read back as hex.
+          const bool looks_hex =
+              v.bytes.size() >= 2 && v.bytes[0] == '0' && (v.bytes[1] == 'x' || v.bytes[1] == 'X');
+          const bool printable = !v.bytes.empty() && !looks_hex &&
+                                 std::all_of(v.bytes.begin(), v.bytes.end(),
+                                             [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; });
           if (printable) return std::string(v.bytes.begin(), v.bytes.end());
           return "0x" + hex_text(v.bytes.data(), v.bytes.size(), 0);
         } else if constexpr (std::is_same_v<T, Sid>) {
