@@ -134,4 +134,12 @@ std::string format_ipv6_prefix(const Ipv6Prefix& p) {
   return text;
 }
 
+std::optional<IpAddress> IpAddress::parse(std::string_view text) {
+  if (auto v4 = parse_ipv4(text)) return from_v4(*v4);
+  if (auto v6 = parse_ipv6(text)) return from_v6(*v6);
+  return std::nullopt;
+}
+
+std::string IpAddress::to_string() const { return is_v6 ? format_ipv6(v6) : format_ipv4(v4); }
+
 }  // namespace openfwp

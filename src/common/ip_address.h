@@ -32,6 +32,20 @@ struct Ipv6Prefix {
   friend auto operator<=>(const Ipv6Prefix&, const Ipv6Prefix&) = default;
 };
 
+/// An IPv4 or IPv6 address, for code that handles both (hosts, flows, packets).
+struct IpAddress {
+  bool is_v6 = false;
+  Ipv4Address v4 = 0;  ///< meaningful when !is_v6
+  Ipv6Address v6{};    ///< meaningful when is_v6
+
+  static IpAddress from_v4(Ipv4Address a) { return {false, a, {}}; }
+  static IpAddress from_v6(const Ipv6Address& a) { return {true, 0, a}; }
+  /// Dotted quad or RFC 4291 text.
+  static std::optional<IpAddress> parse(std::string_view text);
+  std::string to_string() const;
+  friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
+};
+
 std::optional<Ipv4Address> parse_ipv4(std::string_view text);
 std::optional<Ipv6Address> parse_ipv6(std::string_view text);
 /// "a.b.c.d/len"; a bare address means /32. Host bits must be zero is NOT required: WFP masks
