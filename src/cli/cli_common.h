@@ -42,5 +42,6 @@ using VerbAction = std::function<int()>;
 void add_show_verb(CLI::App& app, VerbAction& run);
 void add_explain_verb(CLI::App& app, VerbAction& run);
 void add_policy_verb(CLI::App& app, VerbAction& run);
+void add_sim_verb(CLI::App& app, VerbAction& run);
 
 }  // namespace openfwp::cli
