@@ -55,7 +55,8 @@ Evaluation evaluate_callout(const Filter& filter, const ArbitrationRequest& requ
     }
     return e;
   }
-  const CalloutClassifyArgs args{request.in, request.metadata, filter, action_right, nullptr};
+  const CalloutClassifyArgs args{request.in, request.metadata, filter, action_right,
+                                 request.metadata.flow_context};
   const ClassifyOut out = driver->classify(args);
   if (filter.action == ActionType::kCalloutInspection) {
     if (out.action != ClassifyOut::Action::kContinue && request.explain) {

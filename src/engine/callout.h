@@ -35,6 +35,9 @@ struct ClassifyMetadata {
   std::uint64_t flow_id = 0;           ///< 0 = no flow
   std::span<const std::uint8_t> data;  ///< stream / datagram payload, if any
   bool inbound = false;
+  /// The flow's callout context slot (FwpsFlowAssociateContext0 stand-in), owned by the
+  /// caller's flow table; nullptr when the classification has no flow.
+  std::uint64_t* flow_context = nullptr;
 };
 
 /// Handed to CalloutDriver::classify(); valid only during the call.

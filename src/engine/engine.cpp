@@ -103,6 +103,13 @@ void Engine::unregister_callout(const Guid& key) {
   callouts_.erase(key);
 }
 
+void Engine::notify_flow_deleted(model::LayerId layer, std::uint64_t flow_id,
+                                 std::uint64_t flow_context) const {
+  if (flow_context == 0) return;
+  std::shared_lock lock(callouts_mutex_);
+  for (const auto& [key, driver] : callouts_) driver->flow_delete(layer, flow_id, flow_context);
+}
+
 Decision Engine::classify(const model::IncomingValues& in, const ClassifyMetadata& metadata,
                           ClassifyOptions options) const {
   const auto snapshot = snapshot_.load();

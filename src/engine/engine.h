@@ -60,6 +60,10 @@ class Engine {
   // arbitration.h.
   void register_callout(const Guid& key, CalloutDriver* driver);
   void unregister_callout(const Guid& key);
+  /// A flow ended: every registered driver that associated a context with it (a nonzero
+  /// `flow_context`) gets flow_delete (FWPS_CALLOUT_FLOW_DELETE_NOTIFY_FN).
+  void notify_flow_deleted(model::LayerId layer, std::uint64_t flow_id,
+                           std::uint64_t flow_context) const;
 
   // --- Classification. Thread-safe and lock-free with respect to management.
   Decision classify(const model::IncomingValues& in, const ClassifyMetadata& metadata = {},

@@ -72,6 +72,14 @@ std::optional<IpAddress> Host::address_of_family(bool v6) const {
 
 std::uint16_t Host::ephemeral_port() { return next_ephemeral_++; }
 
+void Host::end_flow(const flow::FlowKey& key, bool v6) {
+  if (const auto* flow = flows_.find(key)) {
+    const Stage stage = key.protocol == ip_protocol::kTcp ? Stage::kStream : Stage::kDatagramData;
+    engine_.notify_flow_deleted(layer_of(stage, v6), flow->id, flow->callout_context);
+  }
+  flows_.erase(key);
+}
+
 // --- Classification ---------------------------------------------------------------------------
 
 engine::Decision Host::classify(model::LayerId layer, const Context& context) {
@@ -107,6 +115,10 @@ engine::Decision Host::classify(model::LayerId layer, const Context& context) {
   engine::ClassifyMetadata metadata;
   metadata.flow_id = context.flow.value_or(0);
   metadata.inbound = context.inbound;
+  metadata.data = context.data;
+  if (auto* flow = flows_.find(context.key); flow != nullptr && context.flow == flow->id) {
+    metadata.flow_context = &flow->callout_context;
+  }
   const engine::Decision decision = engine_.classify(in, metadata);
   record_classification(layer, context, decision);
   return decision;

@@ -120,6 +120,7 @@ class Host {
     std::uint8_t icmp_type = 0;
     std::uint8_t icmp_code = 0;
     std::string discard_reason;
+    std::span<const std::uint8_t> data;  // stream / datagram payload, for callouts
   };
 
   // Classifies at `stage`; on a block, also classifies the _DISCARD twin. True if permitted.
@@ -163,6 +164,8 @@ class Host {
   void send_port_unreachable(const Packet& to);
 
   std::uint16_t ephemeral_port();
+  // Removes a flow, telling callouts that kept a context for it (flow_delete).
+  void end_flow(const flow::FlowKey& key, bool v6);
 
   Network& network_;
   std::string name_;

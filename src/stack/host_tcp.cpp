@@ -95,6 +95,9 @@ Result<void> Host::send(const std::string& label, std::uint64_t bytes) {
   context.key = conn->key;
   context.identity = &conn->identity;
   if (const auto* flow = flows_.find(conn->key)) context.flow = flow->id;
+  // The application's bytes, as a stream callout sees them (the simulator sends filler).
+  const std::vector<std::uint8_t> data(bytes, std::uint8_t{'x'});
+  context.data = data;
   if (!pass(Stage::kStream, context)) {
     note("send", fmt::format("{}: {} bytes dropped at the stream layer", label, bytes));
     return {};
@@ -238,7 +241,7 @@ void Host::tcp_on_timer(const std::string& label) {
 void Host::tcp_close_connection(Connection& conn, const std::string& why) {
   tcp_cancel_timer(conn);
   note("app", why);
-  flows_.erase(conn.key);
+  end_flow(conn.key, conn.v6);
   bindings_.erase({false, conn.v6, conn.key.local_port});
   connections_.erase(conn.label);
 }
@@ -324,6 +327,7 @@ void Host::tcp_receive(const Packet& packet) {
     if (packet.seq == conn->rcv_nxt) {
       Context data = context;
       data.event = "data";
+      data.data = packet.payload;
       if (!pass(Stage::kStream, data)) return;  // dropped: the peer will retransmit
       conn->rcv_nxt += static_cast<std::uint32_t>(packet.payload.size());
       conn->received += packet.payload.size();

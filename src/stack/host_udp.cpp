@@ -45,7 +45,7 @@ Result<void> Host::sendto(bool v6, const IpAddress& peer, std::uint16_t port,
     flow = &flows_.insert(context.key, false, engine_.policy_epoch());
     context.flow = flow->id;
     if (!pass(Stage::kFlowEstablished, context)) {
-      flows_.erase(context.key);
+      end_flow(context.key, v6);
       return {};
     }
   } else {
@@ -53,6 +53,8 @@ Result<void> Host::sendto(bool v6, const IpAddress& peer, std::uint16_t port,
     if (!authorize_packet(*flow, context, true)) return {};
   }
   context.event = "datagram";
+  const std::vector<std::uint8_t> data(bytes, std::uint8_t{'x'});
+  context.data = data;
   if (!pass(Stage::kDatagramData, context)) return {};
   Packet packet;
   packet.source = context.key.local;
@@ -85,12 +87,13 @@ void Host::udp_receive(const Packet& packet) {
     flow = &flows_.insert(context.key, true, engine_.policy_epoch());
     context.flow = flow->id;
     if (!pass(Stage::kFlowEstablished, context)) {
-      flows_.erase(context.key);
+      end_flow(context.key, packet.source.is_v6);
       return;
     }
   } else if (!authorize_packet(*flow, context, false)) {
     return;
   }
+  context.data = packet.payload;
   if (!pass(Stage::kDatagramData, context)) return;
   note("app", fmt::format("received {} bytes on udp port {} from {} port {}", packet.payload.size(),
                           packet.destination_port, packet.source.to_string(), packet.source_port));
