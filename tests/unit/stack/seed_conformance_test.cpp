@@ -132,6 +132,13 @@ TEST(UdpPacketFlows, ConnectionEstablishment) {
   }
 }
 
+// The same list for IPv4 and IPv6: `V4` in a layer name becomes `V6`.
+std::vector<Expected> in_family(std::vector<Expected> list, bool v6) {
+  if (!v6) return list;
+  for (auto& e : list) e.layer.replace(e.layer.find("_V4"), 3, "_V6");
+  return list;
+}
+
 TEST(UdpPacketFlows, NoListenerSendsIcmpUnlessBlockedAtIpPacketDiscard) {
   const std::vector<Expected> expected = {
       {"server", "datagram", "FWPM_LAYER_INBOUND_IPPACKET_V4"},
@@ -140,8 +147,11 @@ TEST(UdpPacketFlows, NoListenerSendsIcmpUnlessBlockedAtIpPacketDiscard) {
       {"server", "icmp-error", "FWPM_LAYER_OUTBOUND_TRANSPORT_V4"},
       {"server", "icmp-error", "FWPM_LAYER_OUTBOUND_IPPACKET_V4"},
   };
-  EXPECT_EQ(first_missing(run_example("udp_no_listener.yaml"), expected), "");
-  for (const auto& r : run_example("udp_stealth.yaml")) EXPECT_NE(r.event, "icmp-error");
+  for (const bool v6 : {false, true}) {
+    const std::string suffix = v6 ? "_v6.yaml" : ".yaml";
+    EXPECT_EQ(first_missing(run_example("udp_no_listener" + suffix), in_family(expected, v6)), "");
+    for (const auto& r : run_example("udp_stealth" + suffix)) EXPECT_NE(r.event, "icmp-error");
+  }
 }
 
 TEST(UdpPacketFlows, ReauthorizationSucceedsThenFails) {
@@ -157,18 +167,24 @@ TEST(UdpPacketFlows, ReauthorizationSucceedsThenFails) {
       {"server", "datagram", "FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4"},
       {"server", "datagram", "FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4_DISCARD"},
   };
-  const Trace trace = run_example("udp_reauth.yaml");
-  // Start after the first policy change.
-  Trace after;
-  bool changed = false;
-  for (const auto& r : trace) {
-    changed = changed || r.event == "policy";
-    if (changed) after.push_back(r);
+  for (const bool v6 : {false, true}) {
+    const Trace trace = run_example(v6 ? "udp_reauth_v6.yaml" : "udp_reauth.yaml");
+    // Start after the first policy change.
+    Trace after;
+    bool changed = false;
+    for (const auto& r : trace) {
+      changed = changed || r.event == "policy";
+      if (changed) after.push_back(r);
+    }
+    EXPECT_EQ(first_missing(after, in_family(expected, v6)), "");
+    int reauths = 0;
+    for (const auto& r : after) reauths += r.reauth && r.layer ? 1 : 0;
+    EXPECT_EQ(reauths, 3) << "recv-accept twice (permit, block) and its discard layer once";
   }
-  EXPECT_EQ(first_missing(after, expected), "");
-  int reauths = 0;
-  for (const auto& r : after) reauths += r.reauth && r.layer ? 1 : 0;
-  EXPECT_EQ(reauths, 3) << "recv-accept twice (permit, block) and its discard layer once";
+}
+
+TEST(SeedConformance, StealthModeSuppressesTheRstV6) {
+  for (const auto& r : run_example("tcp_stealth_v6.yaml")) EXPECT_NE(r.event, "RST");
 }
 
 }  // namespace
