@@ -56,6 +56,15 @@ Result<void> Engine::delete_callout(const Guid& key) {
   return mutate([&](Store& s) { return s.delete_callout(key); });
 }
 
+Result<void> Engine::in_transaction(FunctionRef<Result<void>()> changes) {
+  OPENFWP_TRY_VOID(begin());
+  if (auto changed = changes(); !changed) {
+    (void)abort();
+    return changed;
+  }
+  return commit();
+}
+
 Result<void> Engine::begin() {
   std::lock_guard lock(management_mutex_);
   if (staged_) {

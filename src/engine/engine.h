@@ -5,6 +5,7 @@
 #pragma once
 
 #include "classify/layer_matcher.h"
+#include "common/function_ref.h"
 #include "engine/arbitration.h"
 #include "engine/callout.h"
 #include "engine/decision.h"
@@ -49,6 +50,9 @@ class Engine {
   Result<void> commit();
   Result<void> abort();
   bool in_transaction() const;
+  /// begin(), then `changes`; commit() if they succeed, abort() if not (their error is
+  /// returned). What policy loaders use so that a policy applies whole or not at all.
+  Result<void> in_transaction(FunctionRef<Result<void>()> changes);
 
   /// The current committed policy; hold the pointer to enumerate a consistent view.
   std::shared_ptr<const Snapshot> snapshot() const { return snapshot_.load(); }

@@ -16,21 +16,19 @@ Error at_step(Error error, const Step& step) {
 
 Result<void> load_policy(Host& host, const HostSpec& spec) {
   auto& engine = host.engine();
-  OPENFWP_TRY_VOID(engine.begin());
-  auto added = [&]() -> Result<void> {
+  auto loaded = engine.in_transaction([&]() -> Result<void> {
     for (const auto& p : spec.providers) OPENFWP_TRY_VOID(engine.add_provider(p));
     for (const auto& s : spec.sublayers) OPENFWP_TRY_VOID(engine.add_sublayer(s));
     for (const auto& c : spec.callouts) OPENFWP_TRY_VOID(engine.add_callout(c));
     for (const auto& f : spec.filters) OPENFWP_TRY_VOID(engine.add_filter(f));
     return {};
-  }();
-  if (!added) {
-    (void)engine.abort();
-    Error error = added.error();
+  });
+  if (!loaded) {
+    Error error = loaded.error();
     error.message = fmt::format("host {}: policy: {}", spec.name, error.message);
     return tl::unexpected(error);
   }
-  return engine.commit();
+  return {};
 }
 
 Result<IpAddress> peer_address(Network& network, const Step& step) {

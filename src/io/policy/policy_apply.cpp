@@ -34,8 +34,7 @@ Result<void> add_all(const std::vector<Object>& objects,
 }  // namespace
 
 Result<void> apply_policy(const Policy& policy, engine::Engine& engine) {
-  OPENFWP_TRY_VOID(engine.begin());
-  auto added = [&]() -> Result<void> {
+  return engine.in_transaction([&]() -> Result<void> {
     OPENFWP_TRY_VOID(add_all(policy.providers, policy.provider_locations, "provider",
                              [&](const model::Provider& p) { return engine.add_provider(p); }));
     OPENFWP_TRY_VOID(add_all(policy.sublayers, policy.sublayer_locations, "sublayer",
@@ -51,12 +50,7 @@ Result<void> apply_policy(const Policy& policy, engine::Engine& engine) {
                                return {};
                              }));
     return {};
-  }();
-  if (!added) {
-    (void)engine.abort();
-    return added;
-  }
-  return engine.commit();
+  });
 }
 
 }  // namespace openfwp::io::policy

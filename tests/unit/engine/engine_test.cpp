@@ -123,6 +123,28 @@ TEST(Engine, AbortLeavesNoTrace) {
   EXPECT_TRUE(engine.snapshot()->store().filters().empty());
 }
 
+TEST(Engine, InTransactionCommitsAllOrNothing) {
+  Engine engine;
+  const auto epoch = engine.policy_epoch();
+  auto failed = engine.in_transaction([&]() -> Result<void> {
+    OPENFWP_TRY_VOID(engine.add_filter(FilterBuilder("a").layer(kLayer).block().build()));
+    return fail(ErrorCode::kInvalidWeight, "second change fails");
+  });
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, ErrorCode::kInvalidWeight);
+  EXPECT_FALSE(engine.in_transaction());
+  EXPECT_TRUE(engine.snapshot()->store().filters().empty());
+  EXPECT_EQ(engine.policy_epoch(), epoch);
+
+  ASSERT_TRUE(engine.in_transaction([&]() -> Result<void> {
+    OPENFWP_TRY_VOID(engine.add_filter(FilterBuilder("a").layer(kLayer).block().build()));
+    OPENFWP_TRY_VOID(engine.add_filter(FilterBuilder("b").layer(kLayer).permit().build()));
+    return {};
+  }));
+  EXPECT_EQ(engine.snapshot()->store().filters().size(), 2U);
+  EXPECT_EQ(engine.policy_epoch(), epoch + 1) << "one commit";
+}
+
 TEST(Engine, TransactionsDoNotNestAndCommitNeedsOne) {
   Engine engine;
   auto commit = engine.commit();
