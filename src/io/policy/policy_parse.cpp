@@ -9,11 +9,6 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 namespace openfwp::io::policy {
 namespace {
 
@@ -393,17 +388,8 @@ Result<Policy> parse_policy(std::string_view text, std::string_view file) {
 }
 
 Result<Policy> load_policy_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return fail(ErrorCode::kIo, fmt::format("cannot read policy file: {}", std::strerror(errno)),
-                {path, 0, 0});
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return fail(ErrorCode::kIo, "error while reading policy file", {path, 0, 0});
-  }
-  return parse_policy(text.str(), path);
+  OPENFWP_TRY(const std::string text, read_text_file(path, "policy file"));
+  return parse_policy(text, path);
 }
 
 }  // namespace openfwp::io::policy

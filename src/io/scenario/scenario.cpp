@@ -7,11 +7,7 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace openfwp::io::scenario {
 namespace {
@@ -37,17 +33,6 @@ constexpr OpName kOps[] = {
     {"delete_filter", Op::kDeleteFilter},
     {"wait", Op::kWait},
 };
-
-Result<std::string> read_text(const std::string& path, std::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return fail(ErrorCode::kIo, fmt::format("cannot read {}: {}", what, std::strerror(errno)),
-                {path, 0, 0});
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 void take_policy(stack::HostSpec& host, policy::Policy policy) {
   host.providers = std::move(policy.providers);
@@ -252,7 +237,7 @@ Result<stack::Scenario> parse_scenario(std::string_view text, std::string_view f
 }
 
 Result<stack::Scenario> load_scenario_file(const std::string& path) {
-  OPENFWP_TRY(const std::string text, read_text(path, "scenario file"));
+  OPENFWP_TRY(const std::string text, read_text_file(path, "scenario file"));
   const std::string base = std::filesystem::path(path).parent_path().string();
   return parse_scenario(text, path, base.empty() ? "." : base);
 }

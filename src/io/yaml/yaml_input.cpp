@@ -4,8 +4,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace openfwp::io {
 namespace {
@@ -94,6 +98,19 @@ SourceLocation YamlSource::at(const YAML::Node& node) const {
   if (mark.is_null()) return {file, 0, 0};
   return {file, static_cast<std::uint32_t>(mark.line + 1),
           static_cast<std::uint32_t>(mark.column + 1)};
+}
+
+Result<std::string> read_text_file(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return fail(ErrorCode::kIo, fmt::format("cannot read {}: {}", what, std::strerror(errno)),
+                {path, 0, 0});
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad())
+    return fail(ErrorCode::kIo, fmt::format("error while reading {}", what), {path, 0, 0});
+  return text.str();
 }
 
 YAML::Node member(const YAML::Node& map, std::string_view key) {

@@ -20,6 +20,9 @@ struct YamlSource {
   SourceLocation at(const YAML::Node& node) const;
 };
 
+/// A whole input file; `what` names it in the error ("policy file"), which carries the path.
+Result<std::string> read_text_file(const std::string& path, std::string_view what);
+
 /// The member `key` of a map, or a null node if there is none. (yaml-cpp's operator[] on a
 /// const node returns an "invalid" node that throws on most uses.)
 YAML::Node member(const YAML::Node& map, std::string_view key);
