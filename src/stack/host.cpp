@@ -116,9 +116,7 @@ engine::Decision Host::classify(model::LayerId layer, const Context& context) {
   metadata.flow_id = context.flow.value_or(0);
   metadata.inbound = context.inbound;
   metadata.data = context.data;
-  if (auto* flow = flows_.find(context.key); flow != nullptr && context.flow == flow->id) {
-    metadata.flow_context = &flow->callout_context;
-  }
+  metadata.flow_context = context.flow_context;
   const engine::Decision decision = engine_.classify(in, metadata);
   record_classification(layer, context, decision);
   return decision;
@@ -177,7 +175,7 @@ bool Host::authorize_packet(flow::FlowState& flow, const Context& context, bool 
   // reclassified at the auth layer of its direction, with FWP_CONDITION_FLAG_IS_REAUTHORIZE.
   Context reauth = context;
   reauth.reauth = true;
-  reauth.flow = flow.id;
+  reauth.attach(flow);
   flow.permitted = pass(outbound ? Stage::kAuthConnect : Stage::kAuthRecvAccept, reauth);
   flow.epoch = epoch;
   return flow.permitted;
@@ -216,7 +214,7 @@ void Host::receive(const Packet& packet) {
   Context context = context_for(packet, true, packet.ip_event_name());
   // The flow the packet belongs to, for the trace (IP packet layers know no flow in WFP, but
   // the record helps a reader follow one connection).
-  if (const auto* flow = flows_.find(context.key)) context.flow = flow->id;
+  if (auto* flow = flows_.find(context.key)) context.attach(*flow);
   if (!pass_all(sequence::receive_ip(), context)) return;
   switch (packet.protocol) {
     case ip_protocol::kTcp:

@@ -117,10 +117,17 @@ class Host {
     bool inbound = false;
     bool reauth = false;
     std::optional<std::uint64_t> flow;
+    std::uint64_t* flow_context = nullptr;  // the flow's callout context slot
     std::uint8_t icmp_type = 0;
     std::uint8_t icmp_code = 0;
     std::string discard_reason;
     std::span<const std::uint8_t> data;  // stream / datagram payload, for callouts
+
+    // The classification belongs to `f`: its id for the trace, its context for callouts.
+    void attach(flow::FlowState& f) {
+      flow = f.id;
+      flow_context = &f.callout_context;
+    }
   };
 
   // Classifies at `stage`; on a block, also classifies the _DISCARD twin. True if permitted.
@@ -150,6 +157,8 @@ class Host {
   Connection* find_label(const std::string& label);
   void tcp_receive(const Packet& packet);
   void tcp_accept_syn(const Packet& packet, const flow::FlowKey& key);
+  Packet tcp_packet(const Connection& conn) const;  // addresses, ports, snd_nxt, rcv_nxt
+  void tcp_send(Connection& conn, Packet packet, bool reauthorize);
   void tcp_transmit(Connection& conn, const Segment& segment, bool retransmission);
   void tcp_send_control(Connection& conn, TcpFlags flags);
   void tcp_send_reset(const Packet& to);

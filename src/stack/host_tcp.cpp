@@ -94,7 +94,7 @@ Result<void> Host::send(const std::string& label, std::uint64_t bytes) {
   context.v6 = conn->v6;
   context.key = conn->key;
   context.identity = &conn->identity;
-  if (const auto* flow = flows_.find(conn->key)) context.flow = flow->id;
+  if (auto* flow = flows_.find(conn->key)) context.attach(*flow);
   // The application's bytes, as a stream callout sees them (the simulator sends filler).
   const std::vector<std::uint8_t> data(bytes, std::uint8_t{'x'});
   context.data = data;
@@ -150,33 +150,7 @@ Result<void> Host::abort(const std::string& label) {
 
 // --- Sending ----------------------------------------------------------------------------------
 
-void Host::tcp_transmit(Connection& conn, const Segment& segment, bool retransmission) {
-  Packet packet;
-  packet.source = conn.key.local;
-  packet.destination = conn.key.remote;
-  packet.protocol = ip_protocol::kTcp;
-  packet.source_port = conn.key.local_port;
-  packet.destination_port = conn.key.remote_port;
-  packet.seq = segment.seq;
-  packet.ack = conn.rcv_nxt;
-  packet.tcp.syn = segment.syn;
-  packet.tcp.fin = segment.fin;
-  packet.tcp.ack = conn.state != TcpState::kSynSent;
-  packet.payload.assign(segment.length, std::uint8_t{'x'});
-  if (!retransmission) {
-    conn.unacked.push_back(segment);
-    conn.snd_nxt += segment.length + (segment.syn ? 1U : 0U) + (segment.fin ? 1U : 0U);
-  }
-  Context context = context_for(packet, false, packet.event_name());
-  context.identity = &conn.identity;
-  if (auto* flow = flows_.find(conn.key)) {
-    context.flow = flow->id;
-    if (!segment.syn && !authorize_packet(*flow, context, true)) return;
-  }
-  send_packet(std::move(packet), context);
-}
-
-void Host::tcp_send_control(Connection& conn, TcpFlags flags) {
+Packet Host::tcp_packet(const Connection& conn) const {
   Packet packet;
   packet.source = conn.key.local;
   packet.destination = conn.key.remote;
@@ -185,14 +159,39 @@ void Host::tcp_send_control(Connection& conn, TcpFlags flags) {
   packet.destination_port = conn.key.remote_port;
   packet.seq = conn.snd_nxt;
   packet.ack = conn.rcv_nxt;
-  packet.tcp = flags;
+  return packet;
+}
+
+void Host::tcp_send(Connection& conn, Packet packet, bool reauthorize) {
   Context context = context_for(packet, false, packet.event_name());
   context.identity = &conn.identity;
   if (auto* flow = flows_.find(conn.key)) {
-    context.flow = flow->id;
-    if (!flags.rst && !authorize_packet(*flow, context, true)) return;
+    context.attach(*flow);
+    if (reauthorize && !authorize_packet(*flow, context, true)) return;
   }
   send_packet(std::move(packet), context);
+}
+
+void Host::tcp_transmit(Connection& conn, const Segment& segment, bool retransmission) {
+  Packet packet = tcp_packet(conn);
+  packet.seq = segment.seq;
+  packet.tcp.syn = segment.syn;
+  packet.tcp.fin = segment.fin;
+  packet.tcp.ack = conn.state != TcpState::kSynSent;
+  packet.payload.assign(segment.length, std::uint8_t{'x'});
+  if (!retransmission) {
+    conn.unacked.push_back(segment);
+    conn.snd_nxt += segment.length + (segment.syn ? 1U : 0U) + (segment.fin ? 1U : 0U);
+  }
+  // A SYN opens the flow under the verdict it was just given; later packets may need
+  // reauthorization.
+  tcp_send(conn, std::move(packet), !segment.syn);
+}
+
+void Host::tcp_send_control(Connection& conn, TcpFlags flags) {
+  Packet packet = tcp_packet(conn);
+  packet.tcp = flags;
+  tcp_send(conn, std::move(packet), !flags.rst);  // a RST always leaves
 }
 
 void Host::tcp_send_reset(const Packet& to) {
@@ -267,7 +266,7 @@ void Host::tcp_receive(const Packet& packet) {
     return;
   }
   auto* flow = flows_.find(context.key);
-  if (flow != nullptr) context.flow = flow->id;
+  if (flow != nullptr) context.attach(*flow);
   if (!pass(Stage::kInboundTransport, context)) return;
   const bool handshake = conn->state == TcpState::kSynSent || conn->state == TcpState::kSynReceived;
   if (flow != nullptr && !handshake && !authorize_packet(*flow, context, false)) return;

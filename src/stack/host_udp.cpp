@@ -43,13 +43,13 @@ Result<void> Host::sendto(bool v6, const IpAddress& peer, std::uint16_t port,
       return {};
     }
     flow = &flows_.insert(context.key, false, engine_.policy_epoch());
-    context.flow = flow->id;
+    context.attach(*flow);
     if (!pass(Stage::kFlowEstablished, context)) {
       end_flow(context.key, v6);
       return {};
     }
   } else {
-    context.flow = flow->id;
+    context.attach(*flow);
     if (!authorize_packet(*flow, context, true)) return {};
   }
   context.event = "datagram";
@@ -80,12 +80,12 @@ void Host::udp_receive(const Packet& packet) {
   }
   context.identity = &binding->second.identity;
   flow::FlowState* flow = flows_.find(context.key);
-  if (flow != nullptr) context.flow = flow->id;
+  if (flow != nullptr) context.attach(*flow);
   if (!pass(Stage::kInboundTransport, context)) return;
   if (flow == nullptr) {
     if (!pass(Stage::kAuthRecvAccept, context)) return;
     flow = &flows_.insert(context.key, true, engine_.policy_epoch());
-    context.flow = flow->id;
+    context.attach(*flow);
     if (!pass(Stage::kFlowEstablished, context)) {
       end_flow(context.key, packet.source.is_v6);
       return;

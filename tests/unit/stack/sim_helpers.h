@@ -15,8 +15,8 @@ inline std::string example_path(const std::string& name) {
   return std::string(OPENFWP_SOURCE_DIR) + "/examples/scenarios/" + name;
 }
 
-inline stack::Trace run_scenario_text(const std::string& text) {
-  auto scenario = io::scenario::parse_scenario(text, "test.yaml", ".");
+// The trace of a scenario that must parse and run; a failure fails the calling test.
+inline stack::Trace run_parsed(const Result<stack::Scenario>& scenario) {
   EXPECT_TRUE(scenario) << (scenario ? "" : scenario.error().to_string());
   if (!scenario) return {};
   auto trace = stack::simulate(*scenario);
@@ -24,13 +24,12 @@ inline stack::Trace run_scenario_text(const std::string& text) {
   return trace ? *trace : stack::Trace{};
 }
 
+inline stack::Trace run_scenario_text(const std::string& text) {
+  return run_parsed(io::scenario::parse_scenario(text, "test.yaml", "."));
+}
+
 inline stack::Trace run_example(const std::string& name) {
-  auto scenario = io::scenario::load_scenario_file(example_path(name));
-  EXPECT_TRUE(scenario) << (scenario ? "" : scenario.error().to_string());
-  if (!scenario) return {};
-  auto trace = stack::simulate(*scenario);
-  EXPECT_TRUE(trace) << (trace ? "" : trace.error().to_string());
-  return trace ? *trace : stack::Trace{};
+  return run_parsed(io::scenario::load_scenario_file(example_path(name)));
 }
 
 inline std::string layer_name(const stack::TraceRecord& r) {
