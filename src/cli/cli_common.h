@@ -43,5 +43,6 @@ void add_show_verb(CLI::App& app, VerbAction& run);
 void add_explain_verb(CLI::App& app, VerbAction& run);
 void add_policy_verb(CLI::App& app, VerbAction& run);
 void add_sim_verb(CLI::App& app, VerbAction& run);
+void add_import_verb(CLI::App& app, VerbAction& run);
 
 }  // namespace openfwp::cli

@@ -40,6 +40,12 @@ Result<std::uint32_t> Engine::add_callout(model::Callout callout) {
 Result<std::uint64_t> Engine::add_filter(model::Filter filter) {
   return mutate([&](Store& s) { return s.add_filter(std::move(filter)); });
 }
+Result<void> Engine::set_weight_profile(model::WeightProfile profile) {
+  return mutate([&](Store& s) -> Result<void> {
+    s.set_weight_profile(profile);
+    return {};
+  });
+}
 Result<void> Engine::delete_filter(std::uint64_t id) {
   return mutate([&](Store& s) { return s.delete_filter(id); });
 }

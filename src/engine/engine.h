@@ -37,6 +37,8 @@ class Engine {
   Result<void> add_sublayer(model::Sublayer sublayer);
   Result<std::uint32_t> add_callout(model::Callout callout);
   Result<std::uint64_t> add_filter(model::Filter filter);
+  /// Store::set_weight_profile, as a management change (inside or outside a transaction).
+  Result<void> set_weight_profile(model::WeightProfile profile);
   Result<void> delete_filter(std::uint64_t id);
   Result<void> delete_filter_by_key(const Guid& key);
   Result<void> delete_sublayer(const Guid& key);

@@ -114,11 +114,21 @@ Result<std::uint64_t> Store::add_filter(Filter filter) {
                        fmt::format("id {} already exists (FWP_E_ALREADY_EXISTS)", filter.id));
   }
   next_filter_id_ = std::max(next_filter_id_, filter.id + 1);
-  filter.effective_weight = model::effective_weight(filter);
+  filter.effective_weight = model::effective_weight(filter, weight_profile_);
   const auto id = filter.id;
   filter_id_by_key_.emplace(filter.key, id);
   filters_.emplace(id, std::make_shared<const Filter>(std::move(filter)));
   return id;
+}
+
+void Store::set_weight_profile(model::WeightProfile profile) {
+  if (profile == weight_profile_) return;
+  weight_profile_ = profile;
+  for (auto& [id, filter] : filters_) {
+    auto updated = std::make_shared<model::Filter>(*filter);
+    updated->effective_weight = model::effective_weight(*updated, profile);
+    filter = std::move(updated);
+  }
 }
 
 Result<void> Store::delete_filter(std::uint64_t id) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "model/effective_weight.h"
 #include "model/filter.h"
 
 #include <cstdint>
@@ -36,6 +37,11 @@ class Store {
   Result<void> delete_provider(const Guid& key);
   Result<void> delete_callout(const Guid& key);
 
+  /// Which Windows build's automatic-weight tables effective weights follow (default kWin11).
+  /// Changing it recomputes the effective weight of every filter already added.
+  void set_weight_profile(model::WeightProfile profile);
+  model::WeightProfile weight_profile() const { return weight_profile_; }
+
   const model::Filter* find_filter(std::uint64_t id) const;
   const model::Filter* find_filter_by_key(const Guid& key) const;
   const model::Sublayer* find_sublayer(const Guid& key) const;
@@ -59,6 +65,7 @@ class Store {
   std::unordered_map<Guid, std::uint64_t> filter_id_by_key_;
   std::uint64_t next_filter_id_ = 1;
   std::uint32_t next_callout_id_ = 1;
+  model::WeightProfile weight_profile_ = model::WeightProfile::kWin11;
 };
 
 }  // namespace openfwp::engine

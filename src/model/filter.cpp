@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
+#include <span>
 
 namespace openfwp::model {
 namespace {
@@ -53,7 +55,7 @@ struct FlagName {
   std::string_view name;
 };
 
-constexpr std::array<FlagName, 12> kFlagNames{{
+constexpr std::array<FlagName, 12> kFilterFlagNames{{
     {filter_flag::kPersistent, "FWPM_FILTER_FLAG_PERSISTENT"},
     {filter_flag::kBoottime, "FWPM_FILTER_FLAG_BOOTTIME"},
     {filter_flag::kHasProviderContext, "FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT"},
@@ -68,6 +70,37 @@ constexpr std::array<FlagName, 12> kFlagNames{{
     {filter_flag::kSilentMode, "FWPM_FILTER_FLAG_SILENT_MODE"},
     {filter_flag::kIpsecNoAcquireInitiate, "FWPM_FILTER_FLAG_IPSEC_NO_ACQUIRE_INITIATE"},
 }};
+
+// fwpmtypes.h: FWPM_PROVIDER_FLAG_*, FWPM_SUBLAYER_FLAG_*, FWPM_CALLOUT_FLAG_*.
+constexpr std::array<FlagName, 2> kProviderFlagNames{{
+    {0x1, "FWPM_PROVIDER_FLAG_PERSISTENT"},
+    {0x10, "FWPM_PROVIDER_FLAG_DISABLED"},
+}};
+constexpr std::array<FlagName, 1> kSublayerFlagNames{{{0x1, "FWPM_SUBLAYER_FLAG_PERSISTENT"}}};
+constexpr std::array<FlagName, 3> kCalloutFlagNames{{
+    {0x10000, "FWPM_CALLOUT_FLAG_PERSISTENT"},
+    {0x20000, "FWPM_CALLOUT_FLAG_USES_PROVIDER_CONTEXT"},
+    {0x40000, "FWPM_CALLOUT_FLAG_REGISTERED"},
+}};
+
+struct FlagTable {
+  std::span<const FlagName> names;
+  std::string_view prefix;
+};
+
+FlagTable flag_table(FlagKind kind) {
+  switch (kind) {
+    case FlagKind::kFilter:
+      return {kFilterFlagNames, "FWPM_FILTER_FLAG_"};
+    case FlagKind::kProvider:
+      return {kProviderFlagNames, "FWPM_PROVIDER_FLAG_"};
+    case FlagKind::kSublayer:
+      return {kSublayerFlagNames, "FWPM_SUBLAYER_FLAG_"};
+    case FlagKind::kCallout:
+      return {kCalloutFlagNames, "FWPM_CALLOUT_FLAG_"};
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -102,22 +135,35 @@ bool is_callout_action(ActionType type) {
          type == ActionType::kCalloutUnknown;
 }
 
-std::optional<std::uint32_t> filter_flag_from_text(std::string_view text) {
-  constexpr std::string_view kPrefix = "FWPM_FILTER_FLAG_";
-  for (const auto& f : kFlagNames) {
-    if (ascii_iequals(text, f.name) || ascii_iequals(text, f.name.substr(kPrefix.size())))
+std::optional<std::uint32_t> flag_from_text(FlagKind kind, std::string_view text) {
+  const FlagTable table = flag_table(kind);
+  for (const auto& f : table.names) {
+    if (ascii_iequals(text, f.name) || ascii_iequals(text, f.name.substr(table.prefix.size()))) {
       return f.bit;
+    }
+  }
+  // A single bit without a name, as flag_names prints it.
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    std::uint32_t bit = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data() + 2, end, bit, 16);
+    const bool single_bit = ec == std::errc() && ptr == end && bit != 0 && (bit & (bit - 1)) == 0;
+    const bool has_name = std::any_of(table.names.begin(), table.names.end(),
+                                      [bit](const FlagName& f) { return f.bit == bit; });
+    // A bit that has a name is written by its name.
+    if (single_bit && !has_name) return bit;
   }
   return std::nullopt;
 }
 
-std::vector<std::string> filter_flag_names(std::uint32_t flags) {
+std::vector<std::string> flag_names(FlagKind kind, std::uint32_t flags) {
+  const FlagTable table = flag_table(kind);
   std::vector<std::string> names;
   for (std::uint32_t bit = 1; bit != 0; bit <<= 1U) {
     if ((flags & bit) == 0) continue;
-    auto it = std::find_if(kFlagNames.begin(), kFlagNames.end(),
+    auto it = std::find_if(table.names.begin(), table.names.end(),
                            [bit](const FlagName& f) { return f.bit == bit; });
-    if (it != kFlagNames.end()) {
+    if (it != table.names.end()) {
       names.emplace_back(it->name);
     } else {
       char buffer[16];
@@ -126,6 +172,14 @@ std::vector<std::string> filter_flag_names(std::uint32_t flags) {
     }
   }
   return names;
+}
+
+std::optional<std::uint32_t> filter_flag_from_text(std::string_view text) {
+  return flag_from_text(FlagKind::kFilter, text);
+}
+
+std::vector<std::string> filter_flag_names(std::uint32_t flags) {
+  return flag_names(FlagKind::kFilter, flags);
 }
 
 namespace well_known {

@@ -90,6 +90,16 @@ struct Filter {
   std::uint32_t flags = 0;      ///< FWPM_FILTER_FLAG_*
   std::vector<Condition> conditions;
   std::uint64_t raw_context = 0;
+  /// FWPM_FILTER0::providerContextKey (meaningful with FWPM_FILTER_FLAG_HAS_PROVIDER_CONTEXT).
+  std::optional<Guid> provider_context;
+  /// FWPM_FILTER0::providerData: opaque to the engine, kept so imported dumps lose nothing.
+  std::vector<std::uint8_t> provider_data;
+  /// Flag names a dump carried for which openfwp knows no bit (netsh prints e.g.
+  /// FWPM_FILTER_FLAG_HAS_FILTER_ORIGIN). They have no effect; they are kept, not dropped.
+  std::vector<std::string> other_flags;
+  /// effectiveWeight as Windows recorded it in an imported dump; `fwp import` compares it
+  /// with effective_weight. Never used for ordering.
+  std::optional<std::uint64_t> recorded_effective_weight;
   /// Computed when the filter is added (model/effective_weight.h); read-only for users.
   std::uint64_t effective_weight = 0;
 };
@@ -102,6 +112,8 @@ struct Sublayer {
   std::uint16_t weight = 0;
   std::optional<Guid> provider;
   std::uint32_t flags = 0;
+  std::vector<std::uint8_t> provider_data;  ///< providerData, opaque
+  std::vector<std::string> other_flags;     ///< flag names without a known bit (see Filter)
 };
 
 /// FWPM_PROVIDER0.
@@ -111,6 +123,8 @@ struct Provider {
   std::string description;
   std::uint32_t flags = 0;
   std::string service_name;
+  std::vector<std::uint8_t> provider_data;  ///< providerData, opaque
+  std::vector<std::string> other_flags;     ///< flag names without a known bit (see Filter)
 };
 
 /// FWPM_CALLOUT0: the management-side record of a callout; the behaviour is a registered
@@ -122,7 +136,9 @@ struct Callout {
   LayerId applicable_layer{};
   std::optional<Guid> provider;
   std::uint32_t flags = 0;
-  std::uint32_t id = 0;  ///< run-time calloutId
+  std::uint32_t id = 0;                     ///< run-time calloutId
+  std::vector<std::uint8_t> provider_data;  ///< providerData, opaque
+  std::vector<std::string> other_flags;     ///< flag names without a known bit (see Filter)
 };
 
 /// WFP spellings and lower-case aliases of the enums above ("FWP_MATCH_RANGE" / "range").
@@ -133,9 +149,15 @@ std::string_view action_type_name(ActionType type);
 std::string_view action_type_alias(ActionType type);
 std::optional<ActionType> action_type_from_text(std::string_view text);
 bool is_callout_action(ActionType type);
-/// The filter flag named `text` ("FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT" or "clear_action_right").
+/// Whose flags: each object kind has its own FWPM_*_FLAG_* bits (fwpmtypes.h).
+enum class FlagKind : std::uint8_t { kFilter, kProvider, kSublayer, kCallout };
+/// The flag named `text` ("FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT", "clear_action_right", or a
+/// single bit written "0x…", which is how names() prints bits without a name).
+std::optional<std::uint32_t> flag_from_text(FlagKind kind, std::string_view text);
+/// Names of the set bits, in bit order; bits without a name as "0x…".
+std::vector<std::string> flag_names(FlagKind kind, std::uint32_t flags);
+/// The same for filters.
 std::optional<std::uint32_t> filter_flag_from_text(std::string_view text);
-/// Names of the set bits, in bit order; unknown bits as "0x…".
 std::vector<std::string> filter_flag_names(std::uint32_t flags);
 
 /// Well-known objects.

@@ -88,45 +88,6 @@ std::optional<std::uint64_t> parse_number_for(FieldId field, std::string_view te
   return std::nullopt;
 }
 
-std::optional<std::vector<std::uint8_t>> parse_hex(std::string_view text, std::size_t want) {
-  text = trim(text);
-  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-    text.remove_prefix(2);
-  }
-  std::vector<std::uint8_t> out;
-  int high = -1;
-  for (char c : text) {
-    if (c == ':' || c == '-') continue;
-    int digit = 0;
-    if (c >= '0' && c <= '9') {
-      digit = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      digit = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      digit = c - 'A' + 10;
-    } else {
-      return std::nullopt;
-    }
-    if (high < 0) {
-      high = digit;
-    } else {
-      out.push_back(static_cast<std::uint8_t>((high << 4) | digit));
-      high = -1;
-    }
-  }
-  if (high >= 0 || (want != 0 && out.size() != want)) return std::nullopt;
-  return out;
-}
-
-std::string hex_text(const std::uint8_t* data, std::size_t size, char separator) {
-  std::string out;
-  for (std::size_t i = 0; i < size; ++i) {
-    if (i != 0 && separator != 0) out += separator;
-    out += fmt::format("{:02x}", data[i]);
-  }
-  return out;
-}
-
 bool looks_like_sid(std::string_view text) {
   if (text.size() < 5 || (text.substr(0, 2) != "S-" && text.substr(0, 2) != "s-")) return false;
   return std::all_of(text.begin() + 2, text.end(), [](char c) {

@@ -6,8 +6,10 @@
 #pragma once
 
 #include "common/result.h"
+#include "model/effective_weight.h"
 #include "model/filter.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,11 +21,27 @@ class Store;
 
 namespace openfwp::io::policy {
 
+/// An object of an imported dump that openfwp cannot load (a layer, field or value type it does
+/// not know): kept verbatim so that nothing is lost, reported, and never applied to an engine.
+struct UnsupportedObject {
+  std::string kind;    ///< "filter", "callout", "provider", "sublayer"
+  std::string key;     ///< its key as the dump wrote it
+  std::string name;    ///< its display name, if any
+  std::string reason;  ///< why it was not loaded ("unknown layer {29243af8-…}")
+  std::string source;  ///< where the dump had it ("dump.xml:1234")
+  std::string xml;     ///< the element as written in the dump
+  friend bool operator==(const UnsupportedObject&, const UnsupportedObject&) = default;
+};
+
 struct Policy {
+  /// The Windows build whose automatic-weight tables apply (model/effective_weight.h); unset =
+  /// the engine's default. `fwp import` sets it from the dump.
+  std::optional<model::WeightProfile> weight_profile;
   std::vector<model::Provider> providers;
   std::vector<model::Sublayer> sublayers;
   std::vector<model::Callout> callouts;
   std::vector<model::Filter> filters;
+  std::vector<UnsupportedObject> unsupported;
   // Where each object was written (parallel to the vectors above; empty for built policies),
   // so that errors found later (in the engine) still point into the file.
   std::vector<SourceLocation> provider_locations;
@@ -48,7 +66,8 @@ std::string print_policy(const Policy& policy);
 /// out), e.g. for `fwp policy print` after ids and keys were assigned.
 Policy policy_from_store(const engine::Store& store);
 
-/// Adds every object to `engine` in one transaction (providers, sublayers, callouts, filters).
+/// Adds every object to `engine` in one transaction (weight profile, providers, sublayers,
+/// callouts, filters; `unsupported` objects are not applied).
 /// On failure nothing is added and the error names the object and where the file wrote it.
 Result<void> apply_policy(const Policy& policy, engine::Engine& engine);
 

@@ -35,6 +35,7 @@ Result<void> add_all(const std::vector<Object>& objects,
 
 Result<void> apply_policy(const Policy& policy, engine::Engine& engine) {
   return engine.in_transaction([&]() -> Result<void> {
+    if (policy.weight_profile) OPENFWP_TRY_VOID(engine.set_weight_profile(*policy.weight_profile));
     OPENFWP_TRY_VOID(add_all(policy.providers, policy.provider_locations, "provider",
                              [&](const model::Provider& p) { return engine.add_provider(p); }));
     OPENFWP_TRY_VOID(add_all(policy.sublayers, policy.sublayer_locations, "sublayer",

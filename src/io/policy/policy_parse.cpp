@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Policy text → Policy. Every error names the object, the key and what was expected, at the
 // line and column of the offending node.
+#include "common/strings.h"
 #include "io/policy/policy.h"
 #include "io/policy/policy_nodes.h"
 #include "model/catalog.h"
 #include "model/validation.h"
 #include "model/value_text.h"
+#include "model/well_known.h"
 
 #include <fmt/format.h>
 
@@ -23,10 +25,14 @@ Result<Guid> resolve_reference(const YamlSource& source, const YAML::Node& node,
                                ErrorCode not_found) {
   OPENFWP_TRY(const std::string text, scalar_text(source, node, kind));
   if (auto guid = Guid::parse(text)) return *guid;
-  if (kind == "sublayer" && text == "FWPM_SUBLAYER_UNIVERSAL") {
-    return model::well_known::universal_sublayer();
-  }
   const auto it = names.find(text);
+  if (it == names.end()) {
+    // Windows' built-in objects by their WFP name (FWPM_SUBLAYER_MPSSVC_WF), as netsh writes them.
+    const auto well_known_kind = kind == "provider"   ? model::WellKnownKind::kProvider
+                                 : kind == "sublayer" ? model::WellKnownKind::kSublayer
+                                                      : model::WellKnownKind::kCallout;
+    if (auto key = model::find_well_known(well_known_kind, text)) return *key;
+  }
   if (it == names.end()) {
     return fail_at(source, node,
                    fmt::format("{} \"{}\" is neither a GUID nor the name of a {} in this file",
@@ -107,18 +113,46 @@ Result<Weight> parse_weight(const YamlSource& source, const YAML::Node& node,
   return Weight{Weight::Kind::kUint8, *value};
 }
 
-Result<std::uint32_t> parse_filter_flags(const YamlSource& source, const YAML::Node& node,
-                                         std::string_view what) {
+std::string_view flag_owner(model::FlagKind kind) {
+  switch (kind) {
+    case model::FlagKind::kFilter:
+      return "filter";
+    case model::FlagKind::kProvider:
+      return "provider";
+    case model::FlagKind::kSublayer:
+      return "sublayer";
+    case model::FlagKind::kCallout:
+      return "callout";
+  }
+  return "";
+}
+
+std::string_view flag_prefix(model::FlagKind kind) {
+  switch (kind) {
+    case model::FlagKind::kFilter:
+      return "FWPM_FILTER_FLAG_* such as FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT";
+    case model::FlagKind::kProvider:
+      return "FWPM_PROVIDER_FLAG_*";
+    case model::FlagKind::kSublayer:
+      return "FWPM_SUBLAYER_FLAG_*";
+    case model::FlagKind::kCallout:
+      return "FWPM_CALLOUT_FLAG_*";
+  }
+  return "";
+}
+
+Result<std::uint32_t> parse_flags(const YamlSource& source, const YAML::Node& node,
+                                  std::string_view what, model::FlagKind kind) {
   if (!present(node)) return 0U;
   std::uint32_t flags = 0;
   auto add = [&](const YAML::Node& item) -> Result<void> {
     OPENFWP_TRY(const std::string text, scalar_text(source, item, fmt::format("{} flags", what)));
-    const auto bit = model::filter_flag_from_text(text);
+    const auto bit = model::flag_from_text(kind, text);
     if (!bit) {
       return fail_at(source, item,
-                     fmt::format("{}: unknown filter flag \"{}\" (expected FWPM_FILTER_FLAG_* "
-                                 "such as FWPM_FILTER_FLAG_CLEAR_ACTION_RIGHT)",
-                                 what, text),
+                     fmt::format("{}: unknown {} flag \"{}\" (expected {}, or an unnamed bit "
+                                 "as 0x…; names without a known bit go in other_flags)",
+                                 what, flag_owner(kind), text, flag_prefix(kind)),
                      ErrorCode::kInvalidFlags);
     }
     flags |= *bit;
@@ -130,6 +164,63 @@ Result<std::uint32_t> parse_filter_flags(const YamlSource& source, const YAML::N
     OPENFWP_TRY_VOID(add(node));
   }
   return flags;
+}
+
+Result<std::vector<std::string>> parse_text_list(const YamlSource& source, const YAML::Node& node,
+                                                 std::string_view what) {
+  std::vector<std::string> out;
+  if (!present(node)) return out;
+  if (!node.IsSequence()) {
+    OPENFWP_TRY(auto text, scalar_text(source, node, what));
+    out.push_back(std::move(text));
+    return out;
+  }
+  for (const auto& item : node) {
+    OPENFWP_TRY(auto text, scalar_text(source, item, what));
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
+Result<std::vector<std::uint8_t>> parse_blob(const YamlSource& source, const YAML::Node& node,
+                                             std::string_view what) {
+  if (!present(node)) return std::vector<std::uint8_t>();
+  OPENFWP_TRY(const std::string text, scalar_text(source, node, what));
+  auto bytes = parse_hex(text);
+  if (!bytes || text.size() < 2 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
+    return fail_at(source, node,
+                   fmt::format("{}: \"{}\" is not hex bytes (expected 0x followed by an even "
+                               "number of hex digits)",
+                               what, text));
+  }
+  return *bytes;
+}
+
+// The keys every kind of object may carry beside its own; `fwp import` fills them from a dump.
+template <class Object>
+Result<void> parse_extras(const YamlSource& source, const YAML::Node& node, std::string_view what,
+                          model::FlagKind kind, Object& object) {
+  OPENFWP_TRY(object.flags, parse_flags(source, member(node, "flags"), what, kind));
+  OPENFWP_TRY(object.other_flags, parse_text_list(source, member(node, "other_flags"),
+                                                  fmt::format("{} other_flags", what)));
+  OPENFWP_TRY(object.provider_data, parse_blob(source, member(node, "provider_data"),
+                                               fmt::format("{} provider_data", what)));
+  return {};
+}
+
+Result<std::optional<Guid>> optional_guid(const YamlSource& source, const YAML::Node& map,
+                                          std::string_view key, std::string_view what) {
+  const YAML::Node node = member(map, key);
+  if (!present(node)) return std::optional<Guid>();
+  OPENFWP_TRY(const std::string text, scalar_text(source, node, fmt::format("{} {}", what, key)));
+  auto guid = Guid::parse(text);
+  if (!guid) {
+    if (auto known = model::find_well_known(model::WellKnownKind::kProviderContext, text)) {
+      return std::optional<Guid>(*known);
+    }
+    return fail_at(source, node, fmt::format("{}: {} \"{}\" is not a GUID", what, key, text));
+  }
+  return std::optional<Guid>(*guid);
 }
 
 Result<model::Condition> parse_condition(const YamlSource& source, const YAML::Node& node,
@@ -207,21 +298,24 @@ Result<model::Condition> parse_condition(const YamlSource& source, const YAML::N
 
 Result<model::Provider> parse_provider_node(const YamlSource& source, const YAML::Node& node,
                                             const ObjectNames& /*names*/) {
-  OPENFWP_TRY_VOID(
-      check_map(source, node, "provider", {"key", "name", "description", "service_name"}));
+  OPENFWP_TRY_VOID(check_map(
+      source, node, "provider",
+      {"key", "name", "description", "service_name", "flags", "other_flags", "provider_data"}));
   model::Provider provider;
   OPENFWP_TRY(provider.name, required_scalar(source, node, "name", "provider"));
   const std::string what = fmt::format("provider \"{}\"", provider.name);
   OPENFWP_TRY(provider.key, key_or_derived(source, node, "provider", provider.name));
   OPENFWP_TRY(provider.description, optional_text(source, node, "description", what));
   OPENFWP_TRY(provider.service_name, optional_text(source, node, "service_name", what));
+  OPENFWP_TRY_VOID(parse_extras(source, node, what, model::FlagKind::kProvider, provider));
   return provider;
 }
 
 Result<model::Sublayer> parse_sublayer_node(const YamlSource& source, const YAML::Node& node,
                                             const ObjectNames& names) {
-  OPENFWP_TRY_VOID(
-      check_map(source, node, "sublayer", {"key", "name", "description", "weight", "provider"}));
+  OPENFWP_TRY_VOID(check_map(source, node, "sublayer",
+                             {"key", "name", "description", "weight", "provider", "flags",
+                              "other_flags", "provider_data"}));
   model::Sublayer sublayer;
   OPENFWP_TRY(sublayer.name, required_scalar(source, node, "name", "sublayer"));
   const std::string what = fmt::format("sublayer \"{}\"", sublayer.name);
@@ -232,13 +326,15 @@ Result<model::Sublayer> parse_sublayer_node(const YamlSource& source, const YAML
     sublayer.weight = static_cast<std::uint16_t>(value);
   }
   OPENFWP_TRY(sublayer.provider, optional_provider(source, node, names));
+  OPENFWP_TRY_VOID(parse_extras(source, node, what, model::FlagKind::kSublayer, sublayer));
   return sublayer;
 }
 
 Result<model::Callout> parse_callout_node(const YamlSource& source, const YAML::Node& node,
                                           const ObjectNames& names) {
-  OPENFWP_TRY_VOID(
-      check_map(source, node, "callout", {"key", "name", "description", "layer", "provider"}));
+  OPENFWP_TRY_VOID(check_map(source, node, "callout",
+                             {"key", "name", "description", "layer", "provider", "id", "flags",
+                              "other_flags", "provider_data"}));
   model::Callout callout;
   OPENFWP_TRY(callout.name, required_scalar(source, node, "name", "callout"));
   const std::string what = fmt::format("callout \"{}\"", callout.name);
@@ -253,14 +349,21 @@ Result<model::Callout> parse_callout_node(const YamlSource& source, const YAML::
   }
   callout.applicable_layer = *layer;
   OPENFWP_TRY(callout.provider, optional_provider(source, node, names));
+  if (const YAML::Node id = member(node, "id"); present(id)) {
+    OPENFWP_TRY(const auto value, unsigned_value(source, id, what + " id", 0xffffffffU));
+    callout.id = static_cast<std::uint32_t>(value);
+  }
+  OPENFWP_TRY_VOID(parse_extras(source, node, what, model::FlagKind::kCallout, callout));
   return callout;
 }
 
 Result<model::Filter> parse_filter_node(const YamlSource& source, const YAML::Node& node,
                                         const ObjectNames& names) {
-  OPENFWP_TRY_VOID(check_map(source, node, "filter",
-                             {"name", "description", "key", "id", "layer", "sublayer", "provider",
-                              "weight", "action", "callout", "flags", "conditions"}));
+  OPENFWP_TRY_VOID(
+      check_map(source, node, "filter",
+                {"name", "description", "key", "id", "layer", "sublayer", "provider", "weight",
+                 "action", "callout", "flags", "conditions", "other_flags", "provider_data",
+                 "provider_context", "raw_context", "recorded_effective_weight"}));
   model::Filter filter;
   OPENFWP_TRY(filter.name, required_scalar(source, node, "name", "filter"));
   const std::string what = fmt::format("filter \"{}\"", filter.name);
@@ -314,7 +417,17 @@ Result<model::Filter> parse_filter_node(const YamlSource& source, const YAML::No
                                model::action_type_name(filter.action)),
                    ErrorCode::kNullPointer);
   }
-  OPENFWP_TRY(filter.flags, parse_filter_flags(source, member(node, "flags"), what));
+  OPENFWP_TRY_VOID(parse_extras(source, node, what, model::FlagKind::kFilter, filter));
+  OPENFWP_TRY(filter.provider_context, optional_guid(source, node, "provider_context", what));
+  if (const YAML::Node raw = member(node, "raw_context"); present(raw)) {
+    OPENFWP_TRY(filter.raw_context,
+                unsigned_value(source, raw, what + " raw_context", ~std::uint64_t{0}));
+  }
+  if (const YAML::Node recorded = member(node, "recorded_effective_weight"); present(recorded)) {
+    OPENFWP_TRY(
+        filter.recorded_effective_weight,
+        unsigned_value(source, recorded, what + " recorded_effective_weight", ~std::uint64_t{0}));
+  }
 
   const YAML::Node conditions = member(node, "conditions");
   OPENFWP_TRY_VOID(check_sequence(source, conditions, what + " conditions"));
@@ -347,6 +460,26 @@ Result<void> collect_names(const YamlSource& source, const YAML::Node& list, std
   return {};
 }
 
+// Objects an import could not load, kept verbatim (policy.h, UnsupportedObject).
+Result<void> parse_unsupported(const YamlSource& source, const YAML::Node& list,
+                               std::vector<UnsupportedObject>& out) {
+  OPENFWP_TRY_VOID(check_sequence(source, list, "unsupported"));
+  if (!list.IsSequence()) return {};
+  for (const auto& item : list) {
+    OPENFWP_TRY_VOID(check_map(source, item, "unsupported object",
+                               {"kind", "key", "name", "reason", "source", "xml"}));
+    UnsupportedObject object;
+    OPENFWP_TRY(object.kind, required_scalar(source, item, "kind", "unsupported object"));
+    OPENFWP_TRY(object.reason, required_scalar(source, item, "reason", "unsupported object"));
+    OPENFWP_TRY(object.xml, required_scalar(source, item, "xml", "unsupported object"));
+    OPENFWP_TRY(object.key, optional_text(source, item, "key", "unsupported object"));
+    OPENFWP_TRY(object.name, optional_text(source, item, "name", "unsupported object"));
+    OPENFWP_TRY(object.source, optional_text(source, item, "source", "unsupported object"));
+    out.push_back(std::move(object));
+  }
+  return {};
+}
+
 template <class Object, class ParseFn>
 Result<void> parse_list(const YamlSource& source, const YAML::Node& root, const char* key,
                         const ObjectNames& names, ParseFn parse, std::vector<Object>& objects,
@@ -369,8 +502,18 @@ Result<Policy> parse_policy(std::string_view text, std::string_view file) {
   OPENFWP_TRY(const YAML::Node root, load_yaml(text, source));
   Policy policy;
   if (!present(root)) return policy;  // an empty file is an empty policy
-  OPENFWP_TRY_VOID(
-      check_map(source, root, "policy", {"providers", "sublayers", "callouts", "filters"}));
+  OPENFWP_TRY_VOID(check_map(
+      source, root, "policy",
+      {"weight_profile", "providers", "sublayers", "callouts", "filters", "unsupported"}));
+  if (const YAML::Node profile = member(root, "weight_profile"); present(profile)) {
+    OPENFWP_TRY(const std::string profile_text, scalar_text(source, profile, "weight_profile"));
+    policy.weight_profile = model::weight_profile_from_text(profile_text);
+    if (!policy.weight_profile) {
+      return fail_at(
+          source, profile,
+          fmt::format("weight_profile \"{}\": expected win11, win10 or vpnwin", profile_text));
+    }
+  }
   ObjectNames names;
   OPENFWP_TRY_VOID(collect_names(source, member(root, "providers"), "provider", names.providers));
   OPENFWP_TRY_VOID(collect_names(source, member(root, "sublayers"), "sublayer", names.sublayers));
@@ -384,6 +527,7 @@ Result<Policy> parse_policy(std::string_view text, std::string_view file) {
                               policy.callout_locations));
   OPENFWP_TRY_VOID(parse_list(source, root, "filters", names, parse_filter_node, policy.filters,
                               policy.filter_locations));
+  OPENFWP_TRY_VOID(parse_unsupported(source, member(root, "unsupported"), policy.unsupported));
   return policy;
 }
 

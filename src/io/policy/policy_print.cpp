@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Policy → canonical YAML, and an engine's store → Policy.
+#include "common/strings.h"
 #include "engine/store.h"
 #include "io/policy/policy.h"
 #include "model/catalog.h"
@@ -28,12 +29,32 @@ void emit_key(YAML::Emitter& out, std::string_view key, const std::string& value
   out << YAML::Key << std::string(key) << YAML::Value << value;
 }
 
+void emit_text_list(YAML::Emitter& out, std::string_view key,
+                    const std::vector<std::string>& texts) {
+  if (texts.empty()) return;
+  out << YAML::Key << std::string(key) << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& text : texts) out << text;
+  out << YAML::EndSeq;
+}
+
+// The keys every kind of object may carry beside its own (policy_parse.cpp, parse_extras).
+template <class Object>
+void emit_extras(YAML::Emitter& out, model::FlagKind kind, const Object& object) {
+  emit_text_list(out, "flags", model::flag_names(kind, object.flags));
+  emit_text_list(out, "other_flags", object.other_flags);
+  if (!object.provider_data.empty()) {
+    emit_key(out, "provider_data",
+             "0x" + hex_text(object.provider_data.data(), object.provider_data.size()));
+  }
+}
+
 void emit_provider(YAML::Emitter& out, const model::Provider& provider) {
   out << YAML::Flow << YAML::BeginMap;
   emit_key(out, "key", provider.key.to_string());
   emit_key(out, "name", provider.name);
   if (!provider.description.empty()) emit_key(out, "description", provider.description);
   if (!provider.service_name.empty()) emit_key(out, "service_name", provider.service_name);
+  emit_extras(out, model::FlagKind::kProvider, provider);
   out << YAML::EndMap;
 }
 
@@ -44,6 +65,7 @@ void emit_sublayer(YAML::Emitter& out, const model::Sublayer& sublayer) {
   if (!sublayer.description.empty()) emit_key(out, "description", sublayer.description);
   emit_key(out, "weight", fmt::format("{:#06x}", sublayer.weight));
   if (sublayer.provider) emit_key(out, "provider", sublayer.provider->to_string());
+  emit_extras(out, model::FlagKind::kSublayer, sublayer);
   out << YAML::EndMap;
 }
 
@@ -54,6 +76,8 @@ void emit_callout(YAML::Emitter& out, const model::Callout& callout) {
   if (!callout.description.empty()) emit_key(out, "description", callout.description);
   emit_key(out, "layer", std::string(model::layer_info(callout.applicable_layer).wfp_name));
   if (callout.provider) emit_key(out, "provider", callout.provider->to_string());
+  if (callout.id != 0) out << YAML::Key << "id" << YAML::Value << callout.id;
+  emit_extras(out, model::FlagKind::kCallout, callout);
   out << YAML::EndMap;
 }
 
@@ -107,16 +131,31 @@ void emit_filter(YAML::Emitter& out, const model::Filter& filter, const KeyNames
     emit_key(out, "callout", filter.callout->to_string());
     names.comment(out, *filter.callout);
   }
-  if (filter.flags != 0) {
-    out << YAML::Key << "flags" << YAML::Value << YAML::Flow << YAML::BeginSeq;
-    for (const auto& flag : model::filter_flag_names(filter.flags)) out << flag;
-    out << YAML::EndSeq;
+  emit_extras(out, model::FlagKind::kFilter, filter);
+  if (filter.provider_context)
+    emit_key(out, "provider_context", filter.provider_context->to_string());
+  if (filter.raw_context != 0)
+    out << YAML::Key << "raw_context" << YAML::Value << filter.raw_context;
+  if (filter.recorded_effective_weight) {
+    emit_key(out, "recorded_effective_weight",
+             fmt::format("{:#018x}", *filter.recorded_effective_weight));
   }
   if (!filter.conditions.empty()) {
     out << YAML::Key << "conditions" << YAML::Value << YAML::BeginSeq;
     for (const auto& condition : filter.conditions) emit_condition(out, condition);
     out << YAML::EndSeq;
   }
+  out << YAML::EndMap;
+}
+
+void emit_unsupported(YAML::Emitter& out, const UnsupportedObject& object) {
+  out << YAML::BeginMap;
+  emit_key(out, "kind", object.kind);
+  if (!object.key.empty()) emit_key(out, "key", object.key);
+  if (!object.name.empty()) emit_key(out, "name", object.name);
+  emit_key(out, "reason", object.reason);
+  if (!object.source.empty()) emit_key(out, "source", object.source);
+  out << YAML::Key << "xml" << YAML::Value << YAML::Literal << object.xml;
   out << YAML::EndMap;
 }
 
@@ -140,11 +179,16 @@ std::string print_policy(const Policy& policy) {
   YAML::Emitter out;
   out.SetIndent(2);
   out << YAML::BeginMap;
+  if (policy.weight_profile) {
+    emit_key(out, "weight_profile",
+             std::string(model::weight_profile_name(*policy.weight_profile)));
+  }
   emit_list(out, "providers", policy.providers, emit_provider);
   emit_list(out, "sublayers", policy.sublayers, emit_sublayer);
   emit_list(out, "callouts", policy.callouts, emit_callout);
   emit_list(out, "filters", policy.filters,
             [&names](YAML::Emitter& o, const model::Filter& f) { emit_filter(o, f, names); });
+  emit_list(out, "unsupported", policy.unsupported, emit_unsupported);
   out << YAML::EndMap;
   std::string text = out.c_str();
   if (text == "{}") text.clear();  // an empty policy prints as an empty document
@@ -153,6 +197,9 @@ std::string print_policy(const Policy& policy) {
 
 Policy policy_from_store(const engine::Store& store) {
   Policy policy;
+  if (store.weight_profile() != model::WeightProfile::kWin11) {
+    policy.weight_profile = store.weight_profile();
+  }
   for (const auto& [key, provider] : store.providers()) policy.providers.push_back(provider);
   for (const auto& [key, sublayer] : store.sublayers()) {
     if (key == model::well_known::universal_sublayer()) continue;  // built in
