@@ -182,7 +182,7 @@ class Shape:
             self.pool = "callout"
         elif self.sublayer == "FWPM_SUBLAYER_MPSSVC_WF" and "FWPM_CONDITION_ALE_APP_ID" in fields:
             self.pool = "app"
-        elif "FWPM_CONDITION_IP_REMOTE_ADDRESS" in fields:
+        elif "FWPM_CONDITION_IP_REMOTE_ADDRESS" in fields and self.action == "FWP_ACTION_BLOCK":
             self.pool = "block"
         else:
             self.pool = "other"
@@ -265,6 +265,7 @@ class Corpus:
                 self.base = (root, path, len(items))
         if not self.shapes:
             sys.exit("no usable %s dumps for profile %s in %s" % (fmt, profile, dump_dir))
+        self._derive_blocklists(profile)
         # Deterministic pool tables (shapes in first-seen order; dict order is stable).
         self.pools = {}
         for name, _ in POOL_MIX:
@@ -275,6 +276,62 @@ class Corpus:
                 cum = list(itertools.accumulate(s.count for s in ss))
                 self.pools[name] = (ss, cum)
 
+    def _derive_blocklists(self, profile: str) -> None:
+        """Remote-address block rules, derived from real MPSSVC_WF allow rules.
+
+        The real dumps hold almost no remote-address block filters, but plenty of
+        MPSSVC_WF rules with IP_REMOTE_ADDRESS conditions.  A firewall block rule
+        differs from them only in its action and in MPSSVC's rule-class weight
+        (block rules carry FWP_UINT8 10 in the dumps), so each such shape yields
+        block-rule shapes: action BLOCK, weight 10, no application condition,
+        and 1..16 OR'ed remote-address conditions (masks or single hosts).
+        """
+        rng = random.Random(0)
+        varier = Varier(rng)
+        for s in list(self.shapes.values()):
+            if (s.sublayer != "FWPM_SUBLAYER_MPSSVC_WF" or s.action != "FWP_ACTION_PERMIT"
+                    or s.weight_type != "FWP_UINT8"
+                    or s.layer.removeprefix("FWPM_LAYER_")[:-3] not in ("ALE_AUTH_CONNECT", "ALE_AUTH_RECV_ACCEPT")
+                    or not any(f == "FWPM_CONDITION_IP_REMOTE_ADDRESS" for f, _, _ in s.conds)):
+                continue
+            v6 = wr.is_v6_layer(s.layer)
+            fc = [k for k in s.node[3] if k[0] == "filterCondition"][0]
+            keep = [c for c in fc[3] if c[3][0][2] not in (
+                "FWPM_CONDITION_IP_REMOTE_ADDRESS", "FWPM_CONDITION_ALE_APP_ID")]
+            for n_addr in (1, 2, 4, 16):
+                for ctype in (("FWP_V6_ADDR_MASK", "FWP_BYTE_ARRAY16_TYPE") if v6
+                              else ("FWP_V4_ADDR_MASK", "FWP_UINT32")):
+                    addr = []
+                    for _ in range(n_addr):
+                        cv, _v = varier.value("FWPM_CONDITION_IP_REMOTE_ADDRESS", "FWP_MATCH_EQUAL",
+                                              ctype, None, None, v6, None)
+                        addr.append(("item", (), None, [
+                            leaf("fieldKey", "FWPM_CONDITION_IP_REMOTE_ADDRESS"),
+                            leaf("matchType", "FWP_MATCH_EQUAL"), cv]))
+                    kids = []
+                    for k in s.node[3]:
+                        if k[0] == "action":
+                            k = ("action", (), None, [leaf("type", "FWP_ACTION_BLOCK")] + k[3][1:])
+                        elif k[0] == "weight":
+                            k = ("weight", (), None, [leaf("type", "FWP_UINT8"), leaf("uint8", 10)])
+                        elif k[0] == "displayData":
+                            k = ("displayData", (), None, [k[3][0], leaf(
+                                "description", "Enterprise blocklist: blocks the listed remote addresses")])
+                        elif k[0] == "filterCondition":
+                            k = listnode("filterCondition", keep + addr)
+                        kids.append(k)
+                    d = Shape(to_et((s.node[0], s.node[1], None, kids)), s.src + "(derived)")
+                    d.pool = "block"
+                    try:
+                        wr.effective_weight(d.layer, d.weight_type, d.weight_value,
+                                            [{"field": f, "match": m, "type": t, "value": v}
+                                             for (f, m, t), (_, v) in zip(d.conds, cond_values(d))],
+                                            profile)
+                    except wr.UnknownSlot:
+                        continue
+                    d.count = s.count * (4 if n_addr == 1 else 1)
+                    self.shapes.setdefault(d.key(), d)
+
     def _resolvable(self, s: Shape) -> bool:
         if s.callout and s.callout not in self.callouts:
             return False
@@ -283,17 +340,16 @@ class Corpus:
         return True
 
     def pick(self, rng: random.Random) -> Shape:
-        r = rng.random()
-        acc = 0.0
-        chosen = None
-        for name, p in POOL_MIX:
-            acc += p
-            if name in self.pools:
-                chosen = name
-                if r < acc:
-                    break
-        ss, cum = self.pools[chosen]
-        return ss[bisect.bisect_right(cum, rng.random() * cum[-1])]
+        """A shape: first its pool (POOL_MIX, renormalised over the pools this
+        profile has), then a shape of the pool, weighted by real occurrences."""
+        if not hasattr(self, "_mix"):
+            present = [(n, p) for n, p in POOL_MIX if n in self.pools]
+            self._mix = ([n for n, _ in present],
+                         list(itertools.accumulate(p for _, p in present)))
+        names, cum_p = self._mix
+        name = names[min(bisect.bisect_right(cum_p, rng.random() * cum_p[-1]), len(names) - 1)]
+        ss, cum = self.pools[name]
+        return ss[min(bisect.bisect_right(cum, rng.random() * cum[-1]), len(ss) - 1)]
 
 
 # ---------------------------------------------------------------------------
@@ -478,6 +534,15 @@ def cond_value_from_node(cv):
     return wr._xml_value(e)[1]
 
 
+def cond_values(shape):
+    fc = [k for k in shape.node[3] if k[0] == "filterCondition"][0]
+    out = []
+    for c in fc[3]:
+        cv = [cc for cc in c[3] if cc[0] == "conditionValue"][0]
+        out.append((cv, cond_value_from_node(cv)))
+    return out
+
+
 def to_et(node):
     tag, attrs, text, kids = node
     e = ET.Element(tag, dict(attrs))
@@ -565,11 +630,7 @@ def compile_template(shape: Shape, depth: int):
     buf.append("%s</%s>\n" % ("\t" * depth, tag))
     flush()
     # Original condition value nodes and their model values.
-    fc = [k for k in shape.node[3] if k[0] == "filterCondition"][0]
-    cvs = []
-    for c in fc[3]:
-        cv = [cc for cc in c[3] if cc[0] == "conditionValue"][0]
-        cvs.append((cv, cond_value_from_node(cv)))
+    cvs = cond_values(shape)
     name = [dk for k in shape.node[3] if k[0] == "displayData" for dk in k[3] if dk[0] == "name"][0]
     return parts, cvs, name[2]
 
