@@ -52,9 +52,11 @@ import argparse
 import bisect
 import collections
 import glob
+import hashlib
 import ipaddress
 import itertools
 import os
+import pickle
 import random
 import re
 import sys
@@ -157,7 +159,7 @@ def is_guid(key) -> bool:
 
 class Shape:
     __slots__ = ("node", "layer", "sublayer", "provider", "action", "callout", "conds",
-                 "weight_type", "weight_value", "count", "pool", "src", "pc_key", "tpl")
+                 "weight_type", "weight_value", "count", "pool", "src", "pc_key")
 
     def __init__(self, it: ET.Element, src: str):
         self.node = from_et(it)
@@ -176,7 +178,6 @@ class Shape:
                                c.find("conditionValue").findtext("type")))
         self.count = 1
         self.src = src
-        self.tpl = {}
         fields = {f for f, _, _ in self.conds}
         if self.callout:
             self.pool = "callout"
@@ -803,11 +804,47 @@ def write_state_dump(w, corpus, gen, n, include_unknown):
     return items
 
 
+def cache_dir() -> str:
+    d = os.environ.get("GEN_NETSH_DUMP_CACHE")
+    if d:
+        return d
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "openfwp", "gen_netsh_dump")
+
+
+def load_corpus(args) -> Corpus:
+    """Corpus of shapes, cached (pickle) per dumps/profile/format/script version."""
+    h = hashlib.sha256()
+    for p in [os.path.abspath(__file__), wr.__file__] + sorted(
+            glob.glob(os.path.join(args.dumps, "*.xml"))):
+        st = os.stat(p)
+        h.update(("%s:%d:%d;" % (p, st.st_size, st.st_mtime_ns)).encode())
+    h.update(("%s/%s/%s" % (args.profile, args.format, args.include_unknown)).encode())
+    path = os.path.join(cache_dir(), h.hexdigest()[:24] + ".pickle")
+    if not args.no_cache:
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, AttributeError):
+            pass
+    corpus = Corpus(args.dumps, args.profile, args.format, args.include_unknown)
+    if not args.no_cache:
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = "%s.%d" % (path, os.getpid())
+            with open(tmp, "wb") as fh:
+                pickle.dump(corpus, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return corpus
+
+
 def generate(args) -> int:
     t0 = time.time()
     if args.format == "state" and args.profile == "vpnwin":
         sys.exit("no show-state dump of the vpnwin build exists; use --format filters")
-    corpus = Corpus(args.dumps, args.profile, args.format, args.include_unknown)
+    corpus = load_corpus(args)
     t1 = time.time()
     gen = Generator(corpus, args.profile, args.seed)
     nl = "\r\n" if args.crlf else "\n"
@@ -931,6 +968,8 @@ def main(argv=None) -> int:
     ap.add_argument("--include-unknown", action="store_true",
                     help="keep layers known only by GUID")
     ap.add_argument("--dumps", default=DEFAULT_DUMPS, help="directory of real dumps")
+    ap.add_argument("--no-cache", action="store_true",
+                    help="do not read or write the shape cache (default: %s)" % cache_dir())
     ap.add_argument("--check", metavar="FILE", nargs="+", help="verify generated dumps")
     ap.add_argument("--stats", action="store_true", help="with --check: print distributions")
     args = ap.parse_args(argv)
