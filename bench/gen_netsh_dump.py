@@ -952,7 +952,7 @@ def print_stats(filters, elems):
                                            c["match"].removeprefix("FWP_MATCH_"), c["type"])
                              for f in filters for c in f["conditions"])
     print("  conditions: %d in total, %.2f per filter" % (sum(cc.values()), sum(cc.values()) / n))
-    table("condition (field match type)", cc, 15)
+    table("condition (field match type), % = per 100 filters", cc, 15)
 
 
 def main(argv=None) -> int:
