@@ -56,16 +56,17 @@ std::string summary_text(const io::netsh::ImportResult& result, std::string_view
   for (const auto& u : policy.unsupported) unsupported_filters += u.kind == "filter" ? 1 : 0;
   out += fmt::format("filters: {} in the dump, {} imported, {} kept as unsupported\n",
                      report.filters_in_dump, policy.filters.size(), unsupported_filters);
-  out += fmt::format(
-      "effective weights: {} recorded, {} equal to openfwp's, {} mismatches\n",
-      report.weights_checked, report.weights_checked - report.weight_mismatches.size(),
-      report.weight_mismatches.size());
+  out +=
+      fmt::format("effective weights: {} recorded, {} equal to openfwp's, {} mismatches\n",
+                  report.weights_checked, report.weights_checked - report.weight_mismatches.size(),
+                  report.weight_mismatches.size());
   std::map<std::string, std::size_t> synthesized;
   for (const auto& s : report.synthesized) ++synthesized[s.kind];
-  out += fmt::format("providers: {} ({} synthesized); sublayers: {} ({} synthesized); callouts: {} "
-                     "({} synthesized)\n",
-                     policy.providers.size(), synthesized["provider"], policy.sublayers.size(),
-                     synthesized["sublayer"], policy.callouts.size(), synthesized["callout"]);
+  out += fmt::format(
+      "providers: {} ({} synthesized); sublayers: {} ({} synthesized); callouts: {} "
+      "({} synthesized)\n",
+      policy.providers.size(), synthesized["provider"], policy.sublayers.size(),
+      synthesized["sublayer"], policy.callouts.size(), synthesized["callout"]);
   if (!report.sections_not_imported.empty()) {
     out += "not imported (not policy):";
     for (const auto& [name, count] : report.sections_not_imported) {
@@ -84,8 +85,8 @@ std::string summary_text(const io::netsh::ImportResult& result, std::string_view
     if (model::is_callout_action(f.action)) ++counts.callout;
     ++per_provider[provider_label(policy, f.provider)];
   }
-  out += fmt::format("\n{:<48} {:>7} {:>7} {:>7} {:>7}\n", "filters per layer", "filters",
-                     "permit", "block", "callout");
+  out += fmt::format("\n{:<48} {:>7} {:>7} {:>7} {:>7}\n", "filters per layer", "filters", "permit",
+                     "block", "callout");
   for (const auto& [layer, c] : per_layer) {
     out += fmt::format("  {:<46} {:>7} {:>7} {:>7} {:>7}\n", layer, c.filters, c.permit, c.block,
                        c.callout);
@@ -186,10 +187,10 @@ int run_import(const ImportArgs& args) {
   if (!args.profile.empty()) {
     options.profile = model::weight_profile_from_text(args.profile);
     if (!options.profile) {
-      return report(Error{ErrorCode::kUsage,
-                          fmt::format("--profile \"{}\": expected win11, win10 or vpnwin",
-                                      args.profile),
-                          {}});
+      return report(
+          Error{ErrorCode::kUsage,
+                fmt::format("--profile \"{}\": expected win11, win10 or vpnwin", args.profile),
+                {}});
     }
   }
   ProgressBar bar("importing", !args.quiet);

@@ -3,10 +3,10 @@
 #include "cli/progress.h"
 
 #include <fmt/format.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
 #include <cstdio>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace openfwp::cli {
 

@@ -373,9 +373,11 @@ std::vector<std::string> format_condition_value(FieldId field, const ConditionVa
       [&](const auto& v) -> std::vector<std::string> {
         using T = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<T, Ipv4Prefix>) {
-          return {format_ipv4_prefix(v)};
+          // Always with the length: "10.0.0.1/32" is FWP_V4_ADDR_MASK, "10.0.0.1" FWP_UINT32.
+          // They match the same packets, but a policy must read back as the type it was.
+          return {fmt::format("{}/{}", format_ipv4(v.address), v.length)};
         } else if constexpr (std::is_same_v<T, Ipv6Prefix>) {
-          return {format_ipv6_prefix(v)};
+          return {fmt::format("{}/{}", format_ipv6(v.address), v.length)};
         } else if constexpr (std::is_same_v<T, Range>) {
           return {format_value(field, v.low), format_value(field, v.high)};
         } else if constexpr (std::is_same_v<T, SecurityDescriptor>) {

@@ -21,11 +21,11 @@ const std::vector<Row>& rows() {
   static const std::vector<Row> kRows = [] {
     std::vector<Row> out;
     using enum WellKnownKind;
-#define OPENFWP_WELL_KNOWN(kind, name, guid)                                  \
-  {                                                                           \
-    const auto key = Guid::parse(guid);                                       \
+#define OPENFWP_WELL_KNOWN(kind, name, guid)                                   \
+  {                                                                            \
+    const auto key = Guid::parse(guid);                                        \
     OPENFWP_CHECK(key.has_value(), "well_known.def row has a malformed GUID"); \
-    out.push_back(Row{kind, name, *key});                                     \
+    out.push_back(Row{kind, name, *key});                                      \
   }
 #include "model/well_known.def"
 #undef OPENFWP_WELL_KNOWN

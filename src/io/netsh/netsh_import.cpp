@@ -29,17 +29,16 @@ using internal::Unsupported;
 
 // The child elements each object may have, as netsh writes them.
 const std::set<std::string_view> kFilterChildren = {
-    "filterKey", "displayData", "flags",           "providerKey",        "providerData",
-    "layerKey",  "subLayerKey", "weight",          "filterCondition",    "action",
-    "rawContext", "reserved",   "filterId",        "effectiveWeight",    "providerContextKey"};
+    "filterKey",  "displayData", "flags",    "providerKey",     "providerData",
+    "layerKey",   "subLayerKey", "weight",   "filterCondition", "action",
+    "rawContext", "reserved",    "filterId", "effectiveWeight", "providerContextKey"};
 const std::set<std::string_view> kProviderChildren = {"providerKey", "displayData", "flags",
                                                       "providerData", "serviceName"};
-const std::set<std::string_view> kSublayerChildren = {"subLayerKey", "displayData", "flags",
+const std::set<std::string_view> kSublayerChildren = {"subLayerKey", "displayData",  "flags",
                                                       "providerKey", "providerData", "weight"};
-const std::set<std::string_view> kCalloutChildren = {"calloutKey",   "displayData",
-                                                     "flags",        "providerKey",
-                                                     "providerData", "applicableLayer",
-                                                     "calloutId"};
+const std::set<std::string_view> kCalloutChildren = {
+    "calloutKey",   "displayData",     "flags",    "providerKey",
+    "providerData", "applicableLayer", "calloutId"};
 
 class Importer {
  public:
@@ -50,9 +49,8 @@ class Importer {
 
  private:
   SourceLocation at(const pugi::xml_node& node) const {
-    return lines_.locate(file_, node.offset_debug() < 0
-                                    ? 0
-                                    : static_cast<std::size_t>(node.offset_debug()));
+    return lines_.locate(
+        file_, node.offset_debug() < 0 ? 0 : static_cast<std::size_t>(node.offset_debug()));
   }
   std::string where(const pugi::xml_node& node) const {
     const auto loc = at(node);
@@ -125,11 +123,11 @@ class Importer {
                         std::string name, std::string reason) {
     std::ostringstream xml;
     node.print(xml, "\t", pugi::format_default, pugi::encoding_utf8);
-    warn(node, fmt::format("{} {} \"{}\" not loaded: {} (kept under `unsupported`)", kind,
-                           key_text, name, reason));
-    result_.policy.unsupported.push_back(policy::UnsupportedObject{
-        std::move(kind), std::move(key_text), std::move(name), std::move(reason), where(node),
-        xml.str()});
+    warn(node, fmt::format("{} {} \"{}\" not loaded: {} (kept under `unsupported`)", kind, key_text,
+                           name, reason));
+    result_.policy.unsupported.push_back(
+        policy::UnsupportedObject{std::move(kind), std::move(key_text), std::move(name),
+                                  std::move(reason), where(node), xml.str()});
   }
 
   Result<void> provider(const pugi::xml_node& node);
@@ -148,7 +146,7 @@ class Importer {
   const ImportOptions& options_;
   ImportResult result_;
   std::vector<SourceLocation> filter_where_;  // parallel to policy.filters
-  std::optional<bool> has_reserved_fields_;    // show state: ALE layers list RESERVED0
+  std::optional<bool> has_reserved_fields_;   // show state: ALE layers list RESERVED0
   std::unordered_set<std::uint64_t> filter_ids_;
   std::unordered_set<Guid> filter_keys_;
   std::size_t filters_done_ = 0;
@@ -180,8 +178,8 @@ Result<void> Importer::sublayer(const pugi::xml_node& node) {
   s.name = node.child("displayData").child_value("name");
   s.description = node.child("displayData").child_value("description");
   flags(node, model::FlagKind::kSublayer, s);
-  OPENFWP_TRY(s.provider,
-              optional_key(node, "providerKey", model::WellKnownKind::kProvider, "sublayer provider"));
+  OPENFWP_TRY(s.provider, optional_key(node, "providerKey", model::WellKnownKind::kProvider,
+                                       "sublayer provider"));
   OPENFWP_TRY(s.provider_data, provider_data(node, "sublayer"));
   OPENFWP_TRY(const std::string_view weight_text, required(node, "weight", "sublayer"));
   auto weight = internal::decimal(weight_text, 0xffff, "sublayer weight");
@@ -205,8 +203,8 @@ Result<void> Importer::callout(const pugi::xml_node& node) {
   c.name = node.child("displayData").child_value("name");
   c.description = node.child("displayData").child_value("description");
   flags(node, model::FlagKind::kCallout, c);
-  OPENFWP_TRY(c.provider,
-              optional_key(node, "providerKey", model::WellKnownKind::kProvider, "callout provider"));
+  OPENFWP_TRY(c.provider, optional_key(node, "providerKey", model::WellKnownKind::kProvider,
+                                       "callout provider"));
   OPENFWP_TRY(c.provider_data, provider_data(node, "callout"));
   if (const auto id_text = trim(node.child_value("calloutId")); !id_text.empty()) {
     auto id = internal::decimal(id_text, 0xffffffffU, "calloutId");
@@ -268,7 +266,8 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
   model::Filter f;
   OPENFWP_TRY(const std::string_view key_text, required(node, "filterKey", "filter"));
   auto parsed_key = Guid::parse(key_text);
-  if (!parsed_key) return fail(node.child("filterKey"), fmt::format("filter key \"{}\" is not a GUID", key_text));
+  if (!parsed_key)
+    return fail(node.child("filterKey"), fmt::format("filter key \"{}\" is not a GUID", key_text));
   f.key = *parsed_key;
   OPENFWP_TRY(const std::string_view id_text, required(node, "filterId", "filter"));
   auto id = internal::decimal(id_text, ~std::uint64_t{0}, "filterId");
@@ -279,12 +278,12 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
   f.name = node.child("displayData").child_value("name");
   f.description = node.child("displayData").child_value("description");
   flags(node, model::FlagKind::kFilter, f);
-  OPENFWP_TRY(f.provider,
-              optional_key(node, "providerKey", model::WellKnownKind::kProvider, what + " provider"));
+  OPENFWP_TRY(f.provider, optional_key(node, "providerKey", model::WellKnownKind::kProvider,
+                                       what + " provider"));
   OPENFWP_TRY(f.provider_data, provider_data(node, what));
-  OPENFWP_TRY(f.provider_context, optional_key(node, "providerContextKey",
-                                               model::WellKnownKind::kProviderContext,
-                                               what + " providerContextKey"));
+  OPENFWP_TRY(f.provider_context,
+              optional_key(node, "providerContextKey", model::WellKnownKind::kProviderContext,
+                           what + " providerContextKey"));
   if (const auto raw = trim(node.child_value("rawContext")); !raw.empty()) {
     auto value = internal::decimal(raw, ~std::uint64_t{0}, "rawContext");
     if (!value) return tl::unexpected(located(value.error(), node.child("rawContext"), what));
@@ -311,8 +310,8 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
     if (!value) return tl::unexpected(located(value.error(), weight, what));
     f.weight = {small ? model::Weight::Kind::kUint8 : model::Weight::Kind::kUint64, *value};
   } else {
-    problem = fmt::format("weight type \"{}\" is not FWP_EMPTY, FWP_UINT8 or FWP_UINT64",
-                          weight_type);
+    problem =
+        fmt::format("weight type \"{}\" is not FWP_EMPTY, FWP_UINT8 or FWP_UINT64", weight_type);
   }
   if (const pugi::xml_node recorded = node.child("effectiveWeight")) {
     auto value = internal::decimal(recorded.child_value("uint64"), ~std::uint64_t{0},
@@ -334,13 +333,14 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
   if (callout_text.empty()) callout_text = trim(action.child_value("calloutKey"));
   if (!callout_text.empty()) {
     if (!model::is_callout_action(f.action) && !problem) {
-      problem = fmt::format("{} names a filter type {}, which openfwp does not model",
-                            action_text, callout_text);
+      problem = fmt::format("{} names a filter type {}, which openfwp does not model", action_text,
+                            callout_text);
     }
-    OPENFWP_TRY(f.callout, key(action, callout_text, model::WellKnownKind::kCallout,
-                               what + " callout"));
+    OPENFWP_TRY(f.callout,
+                key(action, callout_text, model::WellKnownKind::kCallout, what + " callout"));
   }
-  if (!trim(node.child_value("reserved")).empty() || node.child("reserved").first_child().type() == pugi::node_element) {
+  if (!trim(node.child_value("reserved")).empty() ||
+      node.child("reserved").first_child().type() == pugi::node_element) {
     if (!problem) problem = "<reserved> is not empty";
   }
 
@@ -418,8 +418,8 @@ Result<ImportResult> Importer::run(const pugi::xml_document& doc) {
                                 "filters` or `show state` dump",
                                 lines_.locate(file_, 0)});
   }
-  report.kind = std::string_view(root.name()) == "wfpstate" ? DumpKind::kShowState
-                                                            : DumpKind::kShowFilters;
+  report.kind =
+      std::string_view(root.name()) == "wfpstate" ? DumpKind::kShowState : DumpKind::kShowFilters;
   // Count first, for the progress bar.
   if (report.kind == DumpKind::kShowFilters) {
     report.filters_in_dump = count_items(root.child("filters"));
@@ -498,8 +498,9 @@ void Importer::synthesize() {
       s.weight = *weight;
       note = fmt::format("weight {}: Windows' built-in weight", *weight);
     } else {
-      note = "weight unknown, 0 assumed: the order against other sublayers is a guess (a `netsh "
-             "wfp show state` dump has the real weight)";
+      note =
+          "weight unknown, 0 assumed: the order against other sublayers is a guess (a `netsh "
+          "wfp show state` dump has the real weight)";
     }
     s.description = "synthesized by fwp import: " + note;
     policy.sublayers.push_back(s);
@@ -536,8 +537,8 @@ void Importer::choose_profile() {
     return;
   }
   if (has_reserved_fields_) {
-    report.profile = *has_reserved_fields_ ? model::WeightProfile::kWin11
-                                           : model::WeightProfile::kWin10;
+    report.profile =
+        *has_reserved_fields_ ? model::WeightProfile::kWin11 : model::WeightProfile::kWin10;
     report.profile_reason = *has_reserved_fields_
                                 ? "from the dump's layer list: ALE_AUTH_CONNECT_V4 has "
                                   "FWPM_CONDITION_RESERVED0 (Windows 11 era)"
@@ -549,8 +550,8 @@ void Importer::choose_profile() {
   // weights (win11 on a tie, the default).
   std::size_t best = 0;
   bool first = true;
-  for (const auto profile :
-       {model::WeightProfile::kWin11, model::WeightProfile::kWin10, model::WeightProfile::kVpnWin}) {
+  for (const auto profile : {model::WeightProfile::kWin11, model::WeightProfile::kWin10,
+                             model::WeightProfile::kVpnWin}) {
     std::size_t matches = 0;
     for (const auto& f : result_.policy.filters) {
       if (f.recorded_effective_weight &&
@@ -564,8 +565,9 @@ void Importer::choose_profile() {
       first = false;
     }
   }
-  report.profile_reason = "best fit to the recorded effective weights (a show-filters dump does "
-                          "not name its Windows build)";
+  report.profile_reason =
+      "best fit to the recorded effective weights (a show-filters dump does "
+      "not name its Windows build)";
 }
 
 void Importer::check_weights() {
@@ -576,10 +578,14 @@ void Importer::check_weights() {
     ++report.weights_checked;
     const std::uint64_t computed = model::effective_weight(f, report.profile);
     if (computed == *f.recorded_effective_weight) continue;
-    WeightMismatch mismatch{f.id, f.name, f.layer, *f.recorded_effective_weight, computed,
-                            model::automatic_weight(f.layer, f.conditions, report.profile)
-                                .fields_without_slot,
-                            filter_where_[i]};
+    WeightMismatch mismatch{
+        f.id,
+        f.name,
+        f.layer,
+        *f.recorded_effective_weight,
+        computed,
+        model::automatic_weight(f.layer, f.conditions, report.profile).fields_without_slot,
+        filter_where_[i]};
     report.weight_mismatches.push_back(std::move(mismatch));
   }
 }
@@ -596,8 +602,8 @@ Result<ImportResult> import_netsh(std::string_view bytes, std::string_view file,
   pugi::xml_document doc;
   // parse_fragment: a show-state dump has two top-level elements (wfpstate, firewallState).
   const unsigned parse_options = pugi::parse_default | pugi::parse_fragment;
-  const pugi::xml_parse_result parsed = doc.load_buffer(text.utf8.data(), text.utf8.size(),
-                                                        parse_options, pugi::encoding_utf8);
+  const pugi::xml_parse_result parsed =
+      doc.load_buffer(text.utf8.data(), text.utf8.size(), parse_options, pugi::encoding_utf8);
   const LineIndex lines(text.utf8);
   if (!parsed) {
     const auto offset = static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0));

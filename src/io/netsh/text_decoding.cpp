@@ -58,8 +58,8 @@ Result<std::string> utf16_to_utf8(std::string_view bytes, bool big_endian, std::
       const std::uint32_t low = unit_at(i + 2);
       if (low < 0xdc00 || low > 0xdfff) {
         return tl::unexpected(decode_error(
-            file, line, fmt::format("UTF-16 high surrogate {:#06x} is not followed by a low one",
-                                    unit)));
+            file, line,
+            fmt::format("UTF-16 high surrogate {:#06x} is not followed by a low one", unit)));
       }
       unit = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
       i += 2;
@@ -142,7 +142,9 @@ std::string_view encoding_name(TextEncoding encoding) {
 
 Result<DecodedText> decode_dump_text(std::string_view bytes, std::string_view file) {
   DecodedText decoded;
-  auto starts_with = [&](std::string_view prefix) { return bytes.substr(0, prefix.size()) == prefix; };
+  auto starts_with = [&](std::string_view prefix) {
+    return bytes.substr(0, prefix.size()) == prefix;
+  };
   if (starts_with("\xef\xbb\xbf")) {
     decoded.encoding = TextEncoding::kUtf8Bom;
     decoded.utf8.assign(bytes.substr(3));

@@ -40,7 +40,7 @@ std::optional<std::string> utf16le_path(const std::vector<std::uint8_t>& bytes) 
   std::string out;
   for (std::size_t i = 0; i + 1 < bytes.size(); i += 2) {
     const auto unit = static_cast<std::uint32_t>(bytes[i] | (bytes[i + 1] << 8));
-    if (unit == 0) break;  // the terminating NUL
+    if (unit == 0) break;                                       // the terminating NUL
     if (unit >= 0xd800 && unit <= 0xdfff) return std::nullopt;  // paths are BMP in practice
     if (unit < 0x80) {
       out += static_cast<char>(unit);
@@ -100,20 +100,23 @@ Result<Converted<Value>> plain_value(const pugi::xml_node& node, model::FieldId 
   }
   if (type == "FWP_BYTE_ARRAY16_TYPE") {
     OPENFWP_TRY(const std::string_view text, payload(node, "byteArray16", type));
-    if (auto address = parse_ipv6(text)) return Converted<Value>{Value{model::ByteArray16(*address)}};
+    if (auto address = parse_ipv6(text))
+      return Converted<Value>{Value{model::ByteArray16(*address)}};
     if (auto bytes = parse_hex(text, 16)) {
       model::ByteArray16 array{};
       std::copy(bytes->begin(), bytes->end(), array.begin());
       return Converted<Value>{Value{array}};
     }
-    return value_error(fmt::format("FWP_BYTE_ARRAY16_TYPE \"{}\" is neither an IPv6 address nor "
-                                   "16 hex bytes",
-                                   text));
+    return value_error(
+        fmt::format("FWP_BYTE_ARRAY16_TYPE \"{}\" is neither an IPv6 address nor "
+                    "16 hex bytes",
+                    text));
   }
   if (type == "FWP_BYTE_ARRAY6_TYPE") {
     OPENFWP_TRY(const std::string_view text, payload(node, "byteArray6", type));
     auto bytes = parse_hex(text, 6);
-    if (!bytes) return value_error(fmt::format("FWP_BYTE_ARRAY6_TYPE \"{}\" is not 6 hex bytes", text));
+    if (!bytes)
+      return value_error(fmt::format("FWP_BYTE_ARRAY6_TYPE \"{}\" is not 6 hex bytes", text));
     model::ByteArray6 array{};
     std::copy(bytes->begin(), bytes->end(), array.begin());
     return Converted<Value>{Value{array}};
@@ -124,8 +127,8 @@ Result<Converted<Value>> plain_value(const pugi::xml_node& node, model::FieldId 
     const std::string_view text = trim(blob.child_value("data"));
     auto bytes = parse_hex(text);
     if (!bytes) {
-      return value_error(fmt::format("FWP_BYTE_BLOB_TYPE <data> \"{}\" is not hex bytes",
-                                     text.substr(0, 64)));
+      return value_error(
+          fmt::format("FWP_BYTE_BLOB_TYPE <data> \"{}\" is not hex bytes", text.substr(0, 64)));
     }
     return Converted<Value>{Value{model::ByteBlob{std::move(*bytes)}}};
   }
@@ -157,9 +160,8 @@ Result<std::uint64_t> decimal(std::string_view text, std::uint64_t max, std::str
   return value;
 }
 
-Result<Converted<ConditionValue>> condition_value(const pugi::xml_node& node,
-                                                  model::LayerId layer, model::FieldId field,
-                                                  std::string& lossy) {
+Result<Converted<ConditionValue>> condition_value(const pugi::xml_node& node, model::LayerId layer,
+                                                  model::FieldId field, std::string& lossy) {
   const std::string_view type = trim(node.child_value("type"));
   const bool v6_layer = model::layer_info(layer).family == model::Family::kV6;
   if (type == "FWP_V4_ADDR_MASK") {
@@ -170,9 +172,10 @@ Result<Converted<ConditionValue>> condition_value(const pugi::xml_node& node,
     const auto addr = parse_ipv4(addr_text);
     const auto bits = parse_ipv4(mask_text);
     if (!addr || !bits) {
-      return value_error(fmt::format("FWP_V4_ADDR_MASK: \"{}\" / \"{}\" is not an IPv4 address "
-                                     "and mask",
-                                     addr_text, mask_text));
+      return value_error(
+          fmt::format("FWP_V4_ADDR_MASK: \"{}\" / \"{}\" is not an IPv4 address "
+                      "and mask",
+                      addr_text, mask_text));
     }
     const auto length = ipv4_mask_to_length(*bits);
     if (!length) {
@@ -182,9 +185,10 @@ Result<Converted<ConditionValue>> condition_value(const pugi::xml_node& node,
     Ipv4Prefix prefix{*addr, *length};
     if (auto p = parse_ipv4_prefix(fmt::format("{}/{}", addr_text, *length)); p) prefix = *p;
     if (prefix.address != *addr) {
-      lossy = fmt::format("address {} has host bits outside /{}; WFP masks them, and so does the "
-                          "import",
-                          addr_text, *length);
+      lossy = fmt::format(
+          "address {} has host bits outside /{}; WFP masks them, and so does the "
+          "import",
+          addr_text, *length);
     }
     return Converted<ConditionValue>{ConditionValue{prefix}};
   }
@@ -196,13 +200,13 @@ Result<Converted<ConditionValue>> condition_value(const pugi::xml_node& node,
                 decimal(mask.child_value("prefixLength"), 128, "FWP_V6_ADDR_MASK prefixLength"));
     const auto prefix = parse_ipv6_prefix(fmt::format("{}/{}", addr_text, length));
     if (!prefix) {
-      return value_error(
-          fmt::format("FWP_V6_ADDR_MASK: \"{}\" is not an IPv6 address", addr_text));
+      return value_error(fmt::format("FWP_V6_ADDR_MASK: \"{}\" is not an IPv6 address", addr_text));
     }
     if (prefix->address != *parse_ipv6(addr_text)) {
-      lossy = fmt::format("address {} has host bits outside /{}; WFP masks them, and so does the "
-                          "import",
-                          addr_text, length);
+      lossy = fmt::format(
+          "address {} has host bits outside /{}; WFP masks them, and so does the "
+          "import",
+          addr_text, length);
     }
     return Converted<ConditionValue>{ConditionValue{*prefix}};
   }
@@ -233,17 +237,16 @@ Result<Converted<ConditionValue>> condition_value(const pugi::xml_node& node,
     if (const auto* blob = std::get_if<model::ByteBlob>(&value)) {
       const auto path = utf16le_path(blob->bytes);
       if (!path) {
-        return Converted<ConditionValue>{
-            Unsupported{"application id is not a UTF-16LE path"}};
+        return Converted<ConditionValue>{Unsupported{"application id is not a UTF-16LE path"}};
       }
       OPENFWP_TRY(auto parsed, model::parse_condition_value(layer, field, {*path}));
       const auto* kept = std::get_if<model::ByteBlob>(&parsed);
-      if (kept == nullptr ||
-          utf16le_with_nul({reinterpret_cast<const char*>(kept->bytes.data()), kept->bytes.size()}) !=
-              blob->bytes) {
-        lossy = fmt::format("application id \"{}\" is kept as its lower-cased path text; its "
-                            "bytes differ from the usual NUL-terminated UTF-16LE form",
-                            *path);
+      if (kept == nullptr || utf16le_with_nul({reinterpret_cast<const char*>(kept->bytes.data()),
+                                               kept->bytes.size()}) != blob->bytes) {
+        lossy = fmt::format(
+            "application id \"{}\" is kept as its lower-cased path text; its "
+            "bytes differ from the usual NUL-terminated UTF-16LE form",
+            *path);
       }
       return Converted<ConditionValue>{std::move(parsed)};
     }

@@ -570,12 +570,20 @@ TEST(FormatConditionValue, PrefixesRangesAndDescriptorsHaveTheirTextForms) {
             std::vector<std::string>{"23"});
 }
 
-TEST(FormatConditionValue, SingleHostPrefixPrintsAsAPlainAddress) {
-  // format_ipv4_prefix's contract; reparsed, it is FWP_UINT32, which matches the same packets.
+TEST(FormatConditionValue, SingleHostPrefixKeepsItsLengthSoItReadsBackAsAMask) {
+  // A /32 FWP_V4_ADDR_MASK and an FWP_UINT32 match the same packets, but an imported policy
+  // must read back as the type Windows stored (netsh dumps carry both).
   EXPECT_EQ(format_condition_value(FieldId::kIpRemoteAddress, Ipv4Prefix{0x0a000001, 32}),
-            std::vector<std::string>{"10.0.0.1"});
+            std::vector<std::string>{"10.0.0.1/32"});
   EXPECT_EQ(format_condition_value(FieldId::kIpRemoteAddress, Ipv6Prefix{v6("2001:db8::1"), 128}),
-            std::vector<std::string>{"2001:db8::1"});
+            std::vector<std::string>{"2001:db8::1/128"});
+  for (const auto& [layer, text] : {std::pair{LayerId::kAleAuthConnectV4, "10.0.0.1/32"},
+                                    std::pair{LayerId::kAleAuthConnectV6, "2001:db8::1/128"}}) {
+    auto parsed = parse_condition_value(layer, FieldId::kIpRemoteAddress, {text});
+    ASSERT_TRUE(parsed) << text;
+    EXPECT_EQ(format_condition_value(FieldId::kIpRemoteAddress, *parsed),
+              std::vector<std::string>{text});
+  }
 }
 
 struct RoundTrip {

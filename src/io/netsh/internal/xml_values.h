@@ -28,8 +28,8 @@ using Converted = std::variant<T, Unsupported>;
 /// openfwp does not model there. `lossy` is set to a note when the model keeps less than the
 /// dump said (an application id whose bytes are not the usual NUL-terminated UTF-16 path).
 Result<Converted<model::ConditionValue>> condition_value(const pugi::xml_node& node,
-                                                         model::LayerId layer,
-                                                         model::FieldId field, std::string& lossy);
+                                                         model::LayerId layer, model::FieldId field,
+                                                         std::string& lossy);
 
 /// A decimal unsigned integer no larger than `max` (netsh prints ids, weights and contexts so).
 Result<std::uint64_t> decimal(std::string_view text, std::uint64_t max, std::string_view what);
