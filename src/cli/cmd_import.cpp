@@ -70,7 +70,7 @@ std::string summary_text(const io::netsh::ImportResult& result, std::string_view
   if (!report.sections_not_imported.empty()) {
     out += "not imported (not policy):";
     for (const auto& [name, count] : report.sections_not_imported) {
-      out += fmt::format(" {} {};", name, count);
+      out += count == 0 ? fmt::format(" {};", name) : fmt::format(" {} ({} items);", name, count);
     }
     out.back() = '\n';
   }
@@ -98,8 +98,12 @@ std::string summary_text(const io::netsh::ImportResult& result, std::string_view
   if (!report.synthesized.empty()) {
     out += "\nsynthesized (named by filters, not described by the dump):\n";
     for (const auto& s : report.synthesized) {
-      out += fmt::format("  {} {} {}: {} filters; {}\n", s.kind, s.name, s.key.to_string(),
-                         s.referenced_by, s.note);
+      const std::string key = s.key.to_string();
+      // Unknown objects are named after their key; print it once.
+      const std::string label =
+          s.name.find(key) == std::string::npos ? fmt::format("{} {}", s.name, key) : key;
+      out += fmt::format("  {} {}: named by {} filter(s); {}\n", s.kind, label, s.referenced_by,
+                         s.note);
     }
   }
   if (!policy.unsupported.empty()) {

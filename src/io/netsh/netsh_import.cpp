@@ -75,19 +75,24 @@ class Importer {
     if (!element) return fail(node, fmt::format("{}: missing <{}>", what, child));
     return trim(element.child_value());
   }
-  // A key written as a GUID or as the WFP name of a built-in object of `kind`.
-  Result<Guid> key(const pugi::xml_node& node, std::string_view text, model::WellKnownKind kind,
-                   std::string_view what) const {
+  // A key written as a GUID or as the WFP name of a built-in object of `kind`. A name openfwp
+  // does not know (netsh knows more built-in names than fwpmu.h lists, e.g.
+  // FWPM_CALLOUT_BUILT_IN_RESERVED_1) cannot become a GUID: the object that carries it is kept
+  // as unsupported, with `problem` saying why.
+  std::optional<Guid> key(std::string_view text, model::WellKnownKind kind, std::string_view what,
+                          std::optional<std::string>& problem) const {
     if (auto guid = Guid::parse(text)) return *guid;
     if (auto known = model::find_well_known(kind, text)) return *known;
-    return fail(node, fmt::format("{}: \"{}\" is neither a GUID nor a known WFP name", what, text));
+    if (!problem)
+      problem = fmt::format("{} \"{}\" is neither a GUID nor a WFP name openfwp knows", what, text);
+    return std::nullopt;
   }
-  Result<std::optional<Guid>> optional_key(const pugi::xml_node& node, const char* child,
-                                           model::WellKnownKind kind, std::string_view what) const {
+  std::optional<Guid> optional_key(const pugi::xml_node& node, const char* child,
+                                   model::WellKnownKind kind, std::string_view what,
+                                   std::optional<std::string>& problem) const {
     const std::string_view text = trim(node.child_value(child));
-    if (text.empty()) return std::optional<Guid>();
-    OPENFWP_TRY(const Guid k, key(node.child(child), text, kind, what));
-    return std::optional<Guid>(k);
+    if (text.empty()) return std::nullopt;
+    return key(text, kind, what, problem);
   }
   Result<std::vector<std::uint8_t>> provider_data(const pugi::xml_node& node,
                                                   std::string_view what) const {
@@ -154,16 +159,17 @@ class Importer {
 
 Result<void> Importer::provider(const pugi::xml_node& node) {
   model::Provider p;
+  std::optional<std::string> problem;
   OPENFWP_TRY(const std::string_view key_text, required(node, "providerKey", "provider"));
-  OPENFWP_TRY(p.key, key(node.child("providerKey"), key_text, model::WellKnownKind::kProvider,
-                         "provider key"));
+  p.key = key(key_text, model::WellKnownKind::kProvider, "provider key", problem).value_or(Guid{});
   p.name = node.child("displayData").child_value("name");
   p.description = node.child("displayData").child_value("description");
   p.service_name = node.child_value("serviceName");
   flags(node, model::FlagKind::kProvider, p);
   OPENFWP_TRY(p.provider_data, provider_data(node, "provider"));
-  if (auto unknown = unknown_child(node, kProviderChildren)) {
-    keep_unsupported(node, "provider", std::string(key_text), p.name, *unknown);
+  if (!problem) problem = unknown_child(node, kProviderChildren);
+  if (problem) {
+    keep_unsupported(node, "provider", std::string(key_text), p.name, *problem);
     return {};
   }
   result_.policy.providers.push_back(std::move(p));
@@ -172,21 +178,22 @@ Result<void> Importer::provider(const pugi::xml_node& node) {
 
 Result<void> Importer::sublayer(const pugi::xml_node& node) {
   model::Sublayer s;
+  std::optional<std::string> problem;
   OPENFWP_TRY(const std::string_view key_text, required(node, "subLayerKey", "sublayer"));
-  OPENFWP_TRY(s.key, key(node.child("subLayerKey"), key_text, model::WellKnownKind::kSublayer,
-                         "sublayer key"));
+  s.key = key(key_text, model::WellKnownKind::kSublayer, "sublayer key", problem).value_or(Guid{});
   s.name = node.child("displayData").child_value("name");
   s.description = node.child("displayData").child_value("description");
   flags(node, model::FlagKind::kSublayer, s);
-  OPENFWP_TRY(s.provider, optional_key(node, "providerKey", model::WellKnownKind::kProvider,
-                                       "sublayer provider"));
+  s.provider = optional_key(node, "providerKey", model::WellKnownKind::kProvider,
+                            "sublayer provider", problem);
   OPENFWP_TRY(s.provider_data, provider_data(node, "sublayer"));
   OPENFWP_TRY(const std::string_view weight_text, required(node, "weight", "sublayer"));
   auto weight = internal::decimal(weight_text, 0xffff, "sublayer weight");
   if (!weight) return tl::unexpected(located(weight.error(), node.child("weight"), "sublayer"));
   s.weight = static_cast<std::uint16_t>(*weight);
-  if (auto unknown = unknown_child(node, kSublayerChildren)) {
-    keep_unsupported(node, "sublayer", std::string(key_text), s.name, *unknown);
+  if (!problem) problem = unknown_child(node, kSublayerChildren);
+  if (problem) {
+    keep_unsupported(node, "sublayer", std::string(key_text), s.name, *problem);
     return {};
   }
   // The universal sublayer is built into every engine.
@@ -197,14 +204,14 @@ Result<void> Importer::sublayer(const pugi::xml_node& node) {
 
 Result<void> Importer::callout(const pugi::xml_node& node) {
   model::Callout c;
+  std::optional<std::string> problem;
   OPENFWP_TRY(const std::string_view key_text, required(node, "calloutKey", "callout"));
-  OPENFWP_TRY(c.key, key(node.child("calloutKey"), key_text, model::WellKnownKind::kCallout,
-                         "callout key"));
+  c.key = key(key_text, model::WellKnownKind::kCallout, "callout key", problem).value_or(Guid{});
   c.name = node.child("displayData").child_value("name");
   c.description = node.child("displayData").child_value("description");
   flags(node, model::FlagKind::kCallout, c);
-  OPENFWP_TRY(c.provider, optional_key(node, "providerKey", model::WellKnownKind::kProvider,
-                                       "callout provider"));
+  c.provider = optional_key(node, "providerKey", model::WellKnownKind::kProvider,
+                            "callout provider", problem);
   OPENFWP_TRY(c.provider_data, provider_data(node, "callout"));
   if (const auto id_text = trim(node.child_value("calloutId")); !id_text.empty()) {
     auto id = internal::decimal(id_text, 0xffffffffU, "calloutId");
@@ -212,7 +219,7 @@ Result<void> Importer::callout(const pugi::xml_node& node) {
     c.id = static_cast<std::uint32_t>(*id);
   }
   OPENFWP_TRY(const std::string_view layer_text, required(node, "applicableLayer", "callout"));
-  std::optional<std::string> problem = unknown_child(node, kCalloutChildren);
+  if (!problem) problem = unknown_child(node, kCalloutChildren);
   if (const auto layer = model::find_layer(layer_text)) {
     c.applicable_layer = *layer;
   } else if (!problem) {
@@ -269,7 +276,8 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
   if (!parsed_key)
     return fail(node.child("filterKey"), fmt::format("filter key \"{}\" is not a GUID", key_text));
   f.key = *parsed_key;
-  OPENFWP_TRY(const std::string_view id_text, required(node, "filterId", "filter"));
+  OPENFWP_TRY(const std::string_view id_text,
+              required(node, "filterId", fmt::format("filter {}", key_text)));
   auto id = internal::decimal(id_text, ~std::uint64_t{0}, "filterId");
   if (!id) return tl::unexpected(located(id.error(), node.child("filterId"), "filter"));
   f.id = *id;
@@ -278,12 +286,13 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
   f.name = node.child("displayData").child_value("name");
   f.description = node.child("displayData").child_value("description");
   flags(node, model::FlagKind::kFilter, f);
-  OPENFWP_TRY(f.provider, optional_key(node, "providerKey", model::WellKnownKind::kProvider,
-                                       what + " provider"));
+  std::optional<std::string> problem;
+  f.provider =
+      optional_key(node, "providerKey", model::WellKnownKind::kProvider, "provider", problem);
   OPENFWP_TRY(f.provider_data, provider_data(node, what));
-  OPENFWP_TRY(f.provider_context,
-              optional_key(node, "providerContextKey", model::WellKnownKind::kProviderContext,
-                           what + " providerContextKey"));
+  f.provider_context =
+      optional_key(node, "providerContextKey", model::WellKnownKind::kProviderContext,
+                   "provider context", problem);
   if (const auto raw = trim(node.child_value("rawContext")); !raw.empty()) {
     auto value = internal::decimal(raw, ~std::uint64_t{0}, "rawContext");
     if (!value) return tl::unexpected(located(value.error(), node.child("rawContext"), what));
@@ -291,8 +300,8 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
   }
   OPENFWP_TRY(const std::string_view sublayer_text, required(node, "subLayerKey", what));
   if (!sublayer_text.empty()) {
-    OPENFWP_TRY(f.sublayer, key(node.child("subLayerKey"), sublayer_text,
-                                model::WellKnownKind::kSublayer, what + " sublayer"));
+    f.sublayer =
+        key(sublayer_text, model::WellKnownKind::kSublayer, "sublayer", problem).value_or(Guid{});
     if (f.sublayer == model::well_known::universal_sublayer()) f.sublayer = Guid{};
   }
 
@@ -300,7 +309,6 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
   const pugi::xml_node weight = node.child("weight");
   if (!weight) return fail(node, what + ": missing <weight>");
   const std::string_view weight_type = trim(weight.child_value("type"));
-  std::optional<std::string> problem;
   if (weight_type == "FWP_EMPTY") {
     f.weight = {};
   } else if (weight_type == "FWP_UINT8" || weight_type == "FWP_UINT64") {
@@ -336,8 +344,7 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
       problem = fmt::format("{} names a filter type {}, which openfwp does not model", action_text,
                             callout_text);
     }
-    OPENFWP_TRY(f.callout,
-                key(action, callout_text, model::WellKnownKind::kCallout, what + " callout"));
+    f.callout = key(callout_text, model::WellKnownKind::kCallout, "callout", problem);
   }
   if (!trim(node.child_value("reserved")).empty() ||
       node.child("reserved").first_child().type() == pugi::node_element) {
@@ -377,7 +384,10 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
 }
 
 void Importer::state_layer_fields(const pugi::xml_node& layer) {
-  if (trim(layer.child_value("layerKey")) != "FWPM_LAYER_ALE_AUTH_CONNECT_V4") return;
+  // The ALE auth layers list FWPM_CONDITION_RESERVED0 on Windows 11 era builds only.
+  if (!std::string_view(trim(layer.child_value("layerKey"))).starts_with("FWPM_LAYER_ALE_AUTH_")) {
+    return;
+  }
   bool reserved = false;
   for (const auto& field : layer.child("field").children("item")) {
     if (trim(field.child_value("fieldKey")) == "FWPM_CONDITION_RESERVED0") reserved = true;
@@ -540,9 +550,9 @@ void Importer::choose_profile() {
     report.profile =
         *has_reserved_fields_ ? model::WeightProfile::kWin11 : model::WeightProfile::kWin10;
     report.profile_reason = *has_reserved_fields_
-                                ? "from the dump's layer list: ALE_AUTH_CONNECT_V4 has "
+                                ? "from the dump's layer list: the ALE auth layers have "
                                   "FWPM_CONDITION_RESERVED0 (Windows 11 era)"
-                                : "from the dump's layer list: ALE_AUTH_CONNECT_V4 has no "
+                                : "from the dump's layer list: the ALE auth layers have no "
                                   "FWPM_CONDITION_RESERVED0 (Windows 10 era)";
     return;
   }
@@ -566,8 +576,8 @@ void Importer::choose_profile() {
     }
   }
   report.profile_reason =
-      "best fit to the recorded effective weights (a show-filters dump does "
-      "not name its Windows build)";
+      "best fit to the recorded effective weights: the dump does not say which Windows build it "
+      "comes from";
 }
 
 void Importer::check_weights() {

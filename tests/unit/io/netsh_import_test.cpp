@@ -3,8 +3,9 @@
 // is beside the clone): nothing lost, nothing unsupported, every effective weight equal to
 // Windows' own, the policy round-trips through its YAML form and loads into an engine; and the
 // malformed-input cases, each with a located message.
-#include "engine/engine.h"
 #include "io/netsh/netsh_import.h"
+
+#include "engine/engine.h"
 #include "io/policy/policy.h"
 #include "io/yaml/yaml_input.h"
 #include "model/value_text.h"
@@ -23,7 +24,7 @@ namespace fs = std::filesystem;
 std::vector<fs::path> real_dumps() {
   std::vector<fs::path> dumps;
   for (const fs::path& dir : {fs::path(OPENFWP_SOURCE_DIR) / "tests/data/netsh",
-                             fs::path(OPENFWP_SOURCE_DIR) / "../shared/data/netsh-dumps"}) {
+                              fs::path(OPENFWP_SOURCE_DIR) / "../shared/data/netsh-dumps"}) {
     if (!fs::is_directory(dir)) continue;
     for (const auto& entry : fs::directory_iterator(dir)) {
       if (entry.path().extension() == ".xml") dumps.push_back(entry.path());
@@ -284,13 +285,16 @@ TEST(NetshImport, UnknownLayerIsKeptVerbatimAndReported) {
 }
 
 TEST(NetshImport, UnknownFieldAndUnknownElementAreKeptAndReported) {
-  for (const auto& [from, to, reason] : std::vector<std::tuple<std::string, std::string,
-                                                               std::string>>{
+  for (const auto& [from, to, reason] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
            {"FWPM_CONDITION_IP_REMOTE_PORT", "{00000000-1111-2222-3333-444444444444}",
             "unknown condition field"},
            {"<reserved/>", "<reserved/><futureElement>1</futureElement>",
             "element <futureElement> is not understood"},
            {"<type>FWP_UINT16</type>", "<type>FWP_FUTURE_TYPE</type>", "not modelled"},
+           {"<subLayerKey>FWPM_SUBLAYER_MPSSVC_WF</subLayerKey>",
+            "<subLayerKey>FWPM_SUBLAYER_FUTURE</subLayerKey>",
+            "sublayer \"FWPM_SUBLAYER_FUTURE\" is neither a GUID nor a WFP name openfwp knows"},
        }) {
     auto result = import_netsh(replace(kSmallDump, from, to), "small.xml");
     ASSERT_TRUE(result) << result.error().to_string();
@@ -328,8 +332,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "malformed XML"},
         BadDump{"MissingFilterId", replace(kSmallDump, "<filterId>70001</filterId>", ""), 4,
                 "missing <filterId>"},
-        BadDump{"BadNumber", replace(kSmallDump, "<uint16>23</uint16>", "<uint16>x23</uint16>"),
-                29, "\"x23\" is not a decimal number"},
+        BadDump{"BadNumber", replace(kSmallDump, "<uint16>23</uint16>", "<uint16>x23</uint16>"), 29,
+                "\"x23\" is not a decimal number"},
         BadDump{"NumberOutOfRange",
                 replace(kSmallDump, "<uint16>23</uint16>", "<uint16>70000</uint16>"), 29,
                 "from 0 to 65535"},
