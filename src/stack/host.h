@@ -138,7 +138,7 @@ class Host {
   bool discard_blocked(Stage stage, const Context& context);
   engine::Decision classify(model::LayerId layer, const Context& context);
   void record_classification(model::LayerId layer, const Context& context,
-                             const engine::Decision& decision);
+                             const model::IncomingValues& in, const engine::Decision& decision);
   void note(const std::string& event, std::string text);
 
   // ALE: authorize a new flow or reauthorize a stale one. True if the flow may pass.
