@@ -7,6 +7,7 @@
 #include "engine/standing.h"
 #include "io/trace/explain_format.h"
 #include "io/trace/filter_report.h"
+#include "stack/host.h"
 
 #include <fmt/format.h>
 
@@ -75,6 +76,8 @@ int event(const EventArgs& args) {
   auto event_layer = resolve_layer(args.layer_id);
   if (!event_layer) return report(event_layer.error());
   engine::Engine engine;
+  stack::SilentDropCallout silent_drop;
+  stack::install_stock_callouts(engine, silent_drop);
   if (auto loaded = load_policy_into(args.policy_path, engine); !loaded) {
     return report(loaded.error());
   }

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <map>
 
 namespace openfwp::cli {
 namespace {
@@ -62,7 +63,10 @@ int explain_layer(const ExplainArgs& args) {
   if (!layer) {
     return report(Error{ErrorCode::kLayerNotFound, model::unknown_layer_message(args.layer), {}});
   }
+  // A Windows host has the stock callouts registered; so does this one (as in `fwp sim`).
   engine::Engine engine;
+  stack::SilentDropCallout silent_drop;
+  stack::install_stock_callouts(engine, silent_drop);
   if (auto loaded = load_policy_into(args.policy_path, engine); !loaded) {
     return report(loaded.error());
   }
@@ -237,6 +241,8 @@ int explain_flow(const ExplainArgs& args) {
   if (!spec) return report(spec.error());
   // The policy alone, for --expect and for naming filters.
   engine::Engine engine;
+  stack::SilentDropCallout silent_drop;
+  stack::install_stock_callouts(engine, silent_drop);
   if (auto loaded = load_policy_into(args.policy_path, engine); !loaded) {
     return report(loaded.error());
   }
@@ -272,8 +278,12 @@ int explain_flow(const ExplainArgs& args) {
   const stack::TraceRecord* first_block = nullptr;
   std::size_t count = 0;
   std::string summary;
+  std::string last_note;
+  // Retransmissions repeat classifications word for word; each explanation is printed once.
+  std::map<std::string, std::size_t> seen_explanations;
   for (const auto& r : *trace) {
     if (!r.layer) {
+      last_note = fmt::format("{}: {}", r.host, r.note);
       summary += fmt::format("  {:>9.3f} ms  {:<5} {:<10} -- {}\n",
                              static_cast<double>(r.time_us) / 1000.0, r.host, r.event, r.note);
       notes.push_back(io::trace::trace_record_json(r));
@@ -294,7 +304,12 @@ int explain_flow(const ExplainArgs& args) {
                         r.note.empty() ? "" : " (" + r.note + ")");
     auto j = io::trace::trace_record_json(r);
     if (r.explanation) {
-      text += io::trace::explain_text(r.explanation->in, r.explanation->decision, "    ");
+      std::string explained =
+          io::trace::explain_text(r.explanation->in, r.explanation->decision, "    ");
+      const auto [it, fresh] = seen_explanations.emplace(explained, count);
+      text += fresh ? explained
+                    : fmt::format("    (the same classification and explanation as [{}])\n",
+                                  it->second);
       j["explain"] = io::trace::explain_json(r.explanation->in, r.explanation->decision);
       if (*expect && (*expect)->filter->layer == *r.layer) {
         text += "\n" + io::trace::expect_text(*snapshot, **expect, r.explanation->in,
@@ -322,6 +337,7 @@ int explain_flow(const ExplainArgs& args) {
     verdict = fmt::format("BLOCKED at {} ({}) by {}; the stack stopped there",
                           model::layer_info(*first_block->layer).wfp_name, first_block->event,
                           decided_by(*first_block));
+    if (!last_note.empty()) verdict += fmt::format("; last seen by an application: {}", last_note);
   } else {
     verdict = fmt::format("PERMITTED: all {} classifications on the local host permitted", count);
   }

@@ -117,7 +117,9 @@ std::string explain_text(const model::IncomingValues& in, const engine::Decision
                          std::string_view indent) {
   const auto& layer = model::layer_info(in.layer());
   std::string out;
-  auto line = [&](const std::string& text) { out += fmt::format("{}{}\n", indent, text); };
+  auto line = [&](const std::string& text) {
+    out += text.empty() ? std::string("\n") : fmt::format("{}{}\n", indent, text);
+  };
   int phase = 1;
   line(fmt::format("Phase {}: input", phase++));
   line(fmt::format("  layer  {} (run-time id {})", layer.wfp_name, layer.runtime_id));

@@ -122,7 +122,9 @@ std::string expect_text(const engine::Snapshot& snapshot, const engine::FilterRa
                         std::string_view indent) {
   const model::Filter& filter = *rank.filter;
   std::string out;
-  auto line = [&](const std::string& text) { out += fmt::format("{}{}\n", indent, text); };
+  auto line = [&](const std::string& text) {
+    out += text.empty() ? std::string("\n") : fmt::format("{}{}\n", indent, text);
+  };
   line(fmt::format("Expect: filter {} \"{}\" {}", filter.id, filter.name, filter.key.to_string()));
   line(fmt::format("  sublayer \"{}\" weight 0x{:04x}, effective weight 0x{:016x}, {}{}",
                    rank.sublayer->name, rank.sublayer->weight, filter.effective_weight,
