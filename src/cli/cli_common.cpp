@@ -92,8 +92,7 @@ Result<void> load_policy_into(const std::string& path, engine::Engine& engine) {
 
 Result<const model::Filter*> find_filter_ref(const engine::Store& store, const std::string& ref,
                                              const std::string& where) {
-  if (!ref.empty() && ref.find_first_not_of("0123456789") == std::string::npos &&
-      ref.size() < 20) {
+  if (!ref.empty() && ref.find_first_not_of("0123456789") == std::string::npos && ref.size() < 20) {
     if (const auto* filter = store.find_filter(std::stoull(ref))) return filter;
   }
   if (auto key = Guid::parse(ref)) {

@@ -53,7 +53,8 @@ Result<model::LayerId> resolve_layer(const std::string& text) {
 std::string layer_relation(model::LayerId event_layer, model::LayerId filter_layer) {
   const auto& e = model::layer_info(event_layer);
   const auto& f = model::layer_info(filter_layer);
-  if (event_layer == filter_layer) return fmt::format("the event's layer is the filter's layer, {}", f.wfp_name);
+  if (event_layer == filter_layer)
+    return fmt::format("the event's layer is the filter's layer, {}", f.wfp_name);
   if (model::non_discard_layer_of(event_layer) == filter_layer) {
     return fmt::format(
         "the event reports {}, the _DISCARD twin of the filter's layer {}: WFP classifies a "

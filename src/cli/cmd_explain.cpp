@@ -112,7 +112,7 @@ Result<std::uint16_t> parse_port(std::string_view text, std::string_view what) {
 
 // "198.18.0.2", "198.18.0.2:443", "2001:db8::2", "[2001:db8::2]:443".
 Result<std::pair<IpAddress, std::optional<std::uint16_t>>> parse_endpoint(std::string_view text,
-                                                                           std::string_view what) {
+                                                                          std::string_view what) {
   std::string_view address = text;
   std::optional<std::string_view> port;
   if (text.starts_with('[')) {
@@ -129,7 +129,8 @@ Result<std::pair<IpAddress, std::optional<std::uint16_t>>> parse_endpoint(std::s
       port = text.substr(close + 2);
     }
   } else if (const auto colon = text.find(':');
-             colon != std::string_view::npos && text.find(':', colon + 1) == std::string_view::npos) {
+             colon != std::string_view::npos &&
+             text.find(':', colon + 1) == std::string_view::npos) {
     address = text.substr(0, colon);
     port = text.substr(colon + 1);
   }
@@ -208,14 +209,14 @@ Result<stack::Trace> run_flow(const ExplainArgs& args, const FlowSpec& spec) {
   };
   if (!spec.inbound && !spec.udp) {
     OPENFWP_TRY_VOID(settle(peer.listen(v6, *spec.remote_port, anyone)));
-    OPENFWP_TRY_VOID(settle(local.connect("flow", v6, spec.remote, *spec.remote_port,
-                                          spec.local_port, spec.identity)));
+    OPENFWP_TRY_VOID(settle(
+        local.connect("flow", v6, spec.remote, *spec.remote_port, spec.local_port, spec.identity)));
     // A connection the firewall refused is not open: there is nothing to send.
     if (spec.bytes > 0) (void)settle(local.send("flow", spec.bytes));
   } else if (spec.inbound && !spec.udp) {
     OPENFWP_TRY_VOID(settle(local.listen(v6, *spec.local_port, spec.identity)));
-    OPENFWP_TRY_VOID(settle(
-        peer.connect("flow", v6, spec.local, *spec.local_port, spec.remote_port, anyone)));
+    OPENFWP_TRY_VOID(
+        settle(peer.connect("flow", v6, spec.local, *spec.local_port, spec.remote_port, anyone)));
     if (spec.bytes > 0) (void)settle(peer.send("flow", spec.bytes));
   } else if (!spec.inbound) {
     OPENFWP_TRY_VOID(settle(peer.bind(true, v6, *spec.remote_port, anyone)));
@@ -261,8 +262,8 @@ int explain_flow(const ExplainArgs& args) {
   text += fmt::format("  app {}, user {}, {} payload bytes\n",
                       spec->identity.app.empty() ? "-" : spec->identity.app,
                       spec->identity.user.empty() ? "-" : spec->identity.user, spec->bytes);
-  text += fmt::format("  policy {} on the local host; the peer permits everything\n",
-                      args.policy_path);
+  text +=
+      fmt::format("  policy {} on the local host; the peer permits everything\n", args.policy_path);
 
   nlohmann::ordered_json json;
   json["flow"] = {{"protocol", proto},
@@ -293,11 +294,11 @@ int explain_flow(const ExplainArgs& args) {
     ++count;
     const auto& layer = model::layer_info(*r.layer);
     if (r.action == "block" && first_block == nullptr && !layer.is_discard) first_block = &r;
-    summary += fmt::format("  {:>9.3f} ms  {:<5} {:<10} {:<44} {:<6} {}{}\n",
-                           static_cast<double>(r.time_us) / 1000.0, r.host, r.event,
-                           layer.wfp_name, r.action,
-                           r.filter_id ? fmt::format("filter {}", *r.filter_id) : "default",
-                           r.reauth ? "  reauth" : "");
+    summary +=
+        fmt::format("  {:>9.3f} ms  {:<5} {:<10} {:<44} {:<6} {}{}\n",
+                    static_cast<double>(r.time_us) / 1000.0, r.host, r.event, layer.wfp_name,
+                    r.action, r.filter_id ? fmt::format("filter {}", *r.filter_id) : "default",
+                    r.reauth ? "  reauth" : "");
     text += fmt::format("\n=== [{}] {:.3f} ms  {}  {}: {} by {}{}\n", count,
                         static_cast<double>(r.time_us) / 1000.0, r.event, layer.wfp_name,
                         ascii_upper(r.action), decided_by(r),
@@ -307,27 +308,34 @@ int explain_flow(const ExplainArgs& args) {
       std::string explained =
           io::trace::explain_text(r.explanation->in, r.explanation->decision, "    ");
       const auto [it, fresh] = seen_explanations.emplace(explained, count);
-      text += fresh ? explained
-                    : fmt::format("    (the same classification and explanation as [{}])\n",
-                                  it->second);
+      if (r.explanation->decision.sublayers.empty()) {
+        // Most layers of a sequence hold no filter: one line says all there is.
+        text += "    no filters at this layer: the layer default (permit) applies\n";
+      } else {
+        text += fresh ? explained
+                      : fmt::format("    (the same classification and explanation as [{}])\n",
+                                    it->second);
+      }
       j["explain"] = io::trace::explain_json(r.explanation->in, r.explanation->decision);
       if (*expect && (*expect)->filter->layer == *r.layer) {
         text += "\n" + io::trace::expect_text(*snapshot, **expect, r.explanation->in,
                                               r.explanation->decision, "    ");
-        j["expect"] = io::trace::expect_json(*snapshot, **expect, r.explanation->in,
-                                             r.explanation->decision);
+        j["expect"] =
+            io::trace::expect_json(*snapshot, **expect, r.explanation->in, r.explanation->decision);
       }
     }
     classifications.push_back(j);
   }
   if (*expect) {
     bool seen = false;
-    for (const auto& r : *trace) seen = seen || (r.host == "local" && r.layer == (*expect)->filter->layer);
+    for (const auto& r : *trace)
+      seen = seen || (r.host == "local" && r.layer == (*expect)->filter->layer);
     if (!seen) {
-      text += fmt::format("\nExpect: filter {} \"{}\" is at {}, which this flow never reached on "
-                          "the local host\n",
-                          (*expect)->filter->id, (*expect)->filter->name,
-                          model::layer_info((*expect)->filter->layer).wfp_name);
+      text += fmt::format(
+          "\nExpect: filter {} \"{}\" is at {}, which this flow never reached on "
+          "the local host\n",
+          (*expect)->filter->id, (*expect)->filter->name,
+          model::layer_info((*expect)->filter->layer).wfp_name);
     }
   }
   text += "\nSummary (every classification on the local host, and what the applications saw):\n";
@@ -344,15 +352,15 @@ int explain_flow(const ExplainArgs& args) {
   text += fmt::format("\nVerdict: {}\n", verdict);
   json["classifications"] = classifications;
   json["notes"] = notes;
-  json["verdict"] = {{"action", first_block != nullptr ? "block" : "permit"},
-                     {"layer", first_block != nullptr
-                                   ? nlohmann::ordered_json(
-                                         model::layer_info(*first_block->layer).wfp_name)
-                                   : nlohmann::ordered_json(nullptr)},
-                     {"filter_id", first_block != nullptr && first_block->filter_id
-                                       ? nlohmann::ordered_json(*first_block->filter_id)
-                                       : nlohmann::ordered_json(nullptr)},
-                     {"text", verdict}};
+  json["verdict"] = {
+      {"action", first_block != nullptr ? "block" : "permit"},
+      {"layer", first_block != nullptr
+                    ? nlohmann::ordered_json(model::layer_info(*first_block->layer).wfp_name)
+                    : nlohmann::ordered_json(nullptr)},
+      {"filter_id", first_block != nullptr && first_block->filter_id
+                        ? nlohmann::ordered_json(*first_block->filter_id)
+                        : nlohmann::ordered_json(nullptr)},
+      {"text", verdict}};
   return emit(args, text, json);
 }
 
@@ -411,8 +419,7 @@ void add_explain_verb(CLI::App& app, VerbAction& run) {
                   "--flow: local port (the listener for --direction in; default ephemeral for "
                   "out)")
       ->check(CLI::Range(1, 65535));
-  cmd->add_option("--app", args->app,
-                  "--flow: local application path (FWPM_CONDITION_ALE_APP_ID)");
+  cmd->add_option("--app", args->app, "--flow: local application path (FWPM_CONDITION_ALE_APP_ID)");
   cmd->add_option("--user", args->user, "--flow: local user SID (FWPM_CONDITION_ALE_USER_ID)");
   cmd->add_option("--bytes", args->bytes,
                   "--flow: payload bytes to send after the handshake (tcp, default 0) or in the "

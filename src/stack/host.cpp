@@ -121,8 +121,7 @@ engine::Decision Host::classify(model::LayerId layer, const Context& context) {
   metadata.inbound = context.inbound;
   metadata.data = context.data;
   metadata.flow_context = context.flow_context;
-  const engine::Decision decision =
-      engine_.classify(in, metadata, {.explain = network_.explain});
+  const engine::Decision decision = engine_.classify(in, metadata, {.explain = network_.explain});
   record_classification(layer, context, in, decision);
   return decision;
 }
@@ -139,7 +138,8 @@ void Host::record_classification(model::LayerId layer, const Context& context,
   record.flow = context.flow;
   record.reauth = context.reauth;
   if (model::layer_info(layer).is_discard) record.note = context.discard_reason;
-  if (network_.explain) record.explanation = std::make_shared<const Explained>(Explained{in, decision});
+  if (network_.explain)
+    record.explanation = std::make_shared<const Explained>(Explained{in, decision});
   network_.record(std::move(record));
 }
 

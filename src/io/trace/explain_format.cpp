@@ -76,7 +76,8 @@ std::string reason_text(const engine::Decision& decision) {
   switch (decision.reason) {
     case Reason::kLayerDefault: {
       bool matched = false;
-      for (const auto& sublayer : decision.sublayers) matched = matched || !sublayer.filters.empty();
+      for (const auto& sublayer : decision.sublayers)
+        matched = matched || !sublayer.filters.empty();
       return matched ? "no matching filter returned permit or block; the layer default (permit) "
                        "applies"
                      : "no filter matched; the layer default (permit) applies";
@@ -190,14 +191,15 @@ nlohmann::ordered_json explain_json(const model::IncomingValues& in,
   out["reason"] = engine::reason_name(decision.reason);
   out["reason_text"] = reason_text(decision);
   if (decision.filter_id) {
-    out["deciding"] = {{"filter_id", *decision.filter_id},
-                       {"name", decision.filter_name},
-                       {"sublayer", decision.sublayer_name},
-                       {"sublayer_weight", decision.sublayer_weight},
-                       {"from_callout", decision.from_callout},
-                       {"superseded_filter", decision.superseded_filter
-                                                 ? nlohmann::ordered_json(*decision.superseded_filter)
-                                                 : nlohmann::ordered_json(nullptr)}};
+    out["deciding"] = {
+        {"filter_id", *decision.filter_id},
+        {"name", decision.filter_name},
+        {"sublayer", decision.sublayer_name},
+        {"sublayer_weight", decision.sublayer_weight},
+        {"from_callout", decision.from_callout},
+        {"superseded_filter", decision.superseded_filter
+                                  ? nlohmann::ordered_json(*decision.superseded_filter)
+                                  : nlohmann::ordered_json(nullptr)}};
   } else {
     out["deciding"] = nullptr;
   }

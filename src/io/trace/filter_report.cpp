@@ -87,9 +87,9 @@ std::string conclusion(const engine::Snapshot& snapshot, const engine::FilterRan
           standing.sublayer->name, engine::outcome_name(standing.sublayer->result));
     }
     case Standing::kContinued:
-      return fmt::format("all conditions match, but filter {} returned continue{}", filter.id,
-                         standing.step->note.empty() ? std::string()
-                                                     : " (" + standing.step->note + ")");
+      return fmt::format(
+          "all conditions match, but filter {} returned continue{}", filter.id,
+          standing.step->note.empty() ? std::string() : " (" + standing.step->note + ")");
     case Standing::kIgnoredHard:
       return fmt::format(
           "all conditions match and filter {} returned {}, but {} in the higher sublayer \"{}\" "
@@ -132,10 +132,10 @@ std::string expect_text(const engine::Snapshot& snapshot, const engine::FilterRa
   if (filter.layer == in.layer()) {
     line(fmt::format("  layer    {} (this layer)", model::layer_info(filter.layer).wfp_name));
   } else {
-    line(fmt::format("  layer    {}: NOT this layer ({}); conditions are shown against this "
-                     "layer's values for reference",
-                     model::layer_info(filter.layer).wfp_name,
-                     model::layer_info(in.layer()).wfp_name));
+    line(fmt::format(
+        "  layer    {}: NOT this layer ({}); conditions are shown against this "
+        "layer's values for reference",
+        model::layer_info(filter.layer).wfp_name, model::layer_info(in.layer()).wfp_name));
   }
   const auto evaluation = classify::evaluate_filter(filter, in);
   if (evaluation.groups.empty()) {
@@ -166,8 +166,7 @@ std::string expect_text(const engine::Snapshot& snapshot, const engine::FilterRa
   return out;
 }
 
-nlohmann::ordered_json expect_json(const engine::Snapshot& snapshot,
-                                   const engine::FilterRank& rank,
+nlohmann::ordered_json expect_json(const engine::Snapshot& snapshot, const engine::FilterRank& rank,
                                    const model::IncomingValues& in,
                                    const engine::Decision& decision) {
   const model::Filter& filter = *rank.filter;
@@ -185,17 +184,17 @@ nlohmann::ordered_json expect_json(const engine::Snapshot& snapshot,
     nlohmann::ordered_json conditions = nlohmann::ordered_json::array();
     for (const auto& c : group.conditions) {
       const auto& condition = filter.conditions[c.index];
-      conditions.push_back({{"index", c.index},
-                            {"match", model::match_type_name(condition.match)},
-                            {"value", model::format_condition_value(condition.field,
-                                                                    condition.value)},
-                            {"matched", c.matched}});
+      conditions.push_back(
+          {{"index", c.index},
+           {"match", model::match_type_name(condition.match)},
+           {"value", model::format_condition_value(condition.field, condition.value)},
+           {"matched", c.matched}});
     }
     const bool absent = std::holds_alternative<std::monostate>(group.incoming);
     groups.push_back({{"field", model::field_info(group.field).wfp_name},
                       {"incoming", absent ? nlohmann::ordered_json(nullptr)
-                                          : nlohmann::ordered_json(model::format_value(
-                                                group.field, group.incoming))},
+                                          : nlohmann::ordered_json(
+                                                model::format_value(group.field, group.incoming))},
                       {"field_at_layer", group.field_at_layer},
                       {"matched", group.matched},
                       {"conditions", conditions}});
@@ -222,10 +221,11 @@ std::string filter_card_text(const engine::Snapshot& snapshot, const engine::Fil
   std::string out = fmt::format("Filter {} \"{}\"\n", filter.id, filter.name);
   out += fmt::format("  key        {}\n", filter.key.to_string());
   if (!filter.description.empty()) out += fmt::format("  description {}\n", filter.description);
-  const model::Provider* provider = filter.provider ? store.find_provider(*filter.provider) : nullptr;
-  out += provider != nullptr ? fmt::format("  provider   \"{}\" {}\n", provider->name,
-                                           provider->key.to_string())
-                             : std::string("  provider   none\n");
+  const model::Provider* provider =
+      filter.provider ? store.find_provider(*filter.provider) : nullptr;
+  out += provider != nullptr
+             ? fmt::format("  provider   \"{}\" {}\n", provider->name, provider->key.to_string())
+             : std::string("  provider   none\n");
   const auto& layer = model::layer_info(filter.layer);
   out += fmt::format("  layer      {} (run-time id {})\n", layer.wfp_name, layer.runtime_id);
   out += fmt::format("  sublayer   \"{}\" {} weight 0x{:04x}: sublayer {} of {} at this layer\n",
@@ -262,10 +262,10 @@ std::string filter_card_text(const engine::Snapshot& snapshot, const engine::Fil
           sublayer->name, sublayer->weight, count, count == 1 ? "" : "s");
     }
     for (const auto* other : rank.outranked_by) {
-      out += fmt::format("    filter {} \"{}\" effective weight 0x{:016x} {} (same sublayer, "
-                         "evaluated first)\n",
-                         other->id, other->name, other->effective_weight,
-                         model::action_type_name(other->action));
+      out += fmt::format(
+          "    filter {} \"{}\" effective weight 0x{:016x} {} (same sublayer, "
+          "evaluated first)\n",
+          other->id, other->name, other->effective_weight, model::action_type_name(other->action));
     }
   }
   return out;
@@ -279,11 +279,11 @@ nlohmann::ordered_json filter_card_json(const engine::Snapshot& snapshot,
   out["id"] = filter.id;
   out["key"] = filter.key.to_string();
   out["name"] = filter.name;
-  const model::Provider* provider = filter.provider ? store.find_provider(*filter.provider) : nullptr;
-  out["provider"] = provider != nullptr
-                        ? nlohmann::ordered_json{{"key", provider->key.to_string()},
-                                                 {"name", provider->name}}
-                        : nlohmann::ordered_json(nullptr);
+  const model::Provider* provider =
+      filter.provider ? store.find_provider(*filter.provider) : nullptr;
+  out["provider"] = provider != nullptr ? nlohmann::ordered_json{{"key", provider->key.to_string()},
+                                                                 {"name", provider->name}}
+                                        : nlohmann::ordered_json(nullptr);
   out["layer"] = model::layer_info(filter.layer).wfp_name;
   out["sublayer"] = {{"key", rank.sublayer->key.to_string()},
                      {"name", rank.sublayer->name},

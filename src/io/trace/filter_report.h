@@ -28,8 +28,7 @@ std::string expect_text(const engine::Snapshot& snapshot, const engine::FilterRa
 /// The same as JSON: {"filter_id","name","layer","at_this_layer","enabled","matches",
 /// "groups": [{"field","incoming","field_at_layer","matched","conditions":[{"index","match",
 /// "value","matched"}]}], "first_failing": {...} | null, "standing", "by", "conclusion"}.
-nlohmann::ordered_json expect_json(const engine::Snapshot& snapshot,
-                                   const engine::FilterRank& rank,
+nlohmann::ordered_json expect_json(const engine::Snapshot& snapshot, const engine::FilterRank& rank,
                                    const model::IncomingValues& in,
                                    const engine::Decision& decision);
 

@@ -97,7 +97,8 @@ TEST(FilterEvaluation, AFieldTheLayerLacksIsReportedAsNotAtTheLayer) {
 }
 
 TEST(FilterEvaluation, NoConditionsMatchesEverything) {
-  const auto e = evaluate_filter(FilterBuilder("all").layer(kV4).build(), model::IncomingValues(kV4));
+  const auto e =
+      evaluate_filter(FilterBuilder("all").layer(kV4).build(), model::IncomingValues(kV4));
   EXPECT_TRUE(e.matches());
   EXPECT_TRUE(e.groups.empty());
 }

@@ -91,13 +91,13 @@ TEST_F(StandingTest, LowerWeightFilterOfTheDecidingSublayerIsNotEvaluated) {
 }
 
 TEST_F(StandingTest, NonMatchingFilterIsNotMatchedAndTheDefaultHasItsReason) {
-  const auto telnet = add(FilterBuilder("telnet")
-                              .layer(kLayer)
-                              .sublayer(high_)
-                              .block()
-                              .condition(FieldId::kIpRemotePort, MatchType::kEqual,
-                                         std::uint16_t{23})
-                              .build());
+  const auto telnet =
+      add(FilterBuilder("telnet")
+              .layer(kLayer)
+              .sublayer(high_)
+              .block()
+              .condition(FieldId::kIpRemotePort, MatchType::kEqual, std::uint16_t{23})
+              .build());
   const Decision d = classify_port(80);
   EXPECT_EQ(d.reason, Reason::kLayerDefault);
   EXPECT_EQ(filter_standing(d, telnet).standing, Standing::kNotMatched);
