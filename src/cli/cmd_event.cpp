@@ -49,20 +49,26 @@ Result<model::LayerId> resolve_layer(const std::string& text) {
               fmt::format("LAYER_ID: {}", model::unknown_layer_message(text)));
 }
 
-// How the event's layer relates to the filter's.
-std::string layer_relation(model::LayerId event_layer, model::LayerId filter_layer) {
+// How the event's layer relates to the filter's, one sentence.
+std::string layer_relation(model::LayerId event_layer, const model::Filter& filter) {
   const auto& e = model::layer_info(event_layer);
-  const auto& f = model::layer_info(filter_layer);
-  if (event_layer == filter_layer)
+  const auto& f = model::layer_info(filter.layer);
+  if (event_layer == filter.layer) {
     return fmt::format("the event's layer is the filter's layer, {}", f.wfp_name);
-  if (model::non_discard_layer_of(event_layer) == filter_layer) {
+  }
+  if (model::non_discard_layer_of(event_layer) == filter.layer) {
+    // WFP: a packet dropped at a layer is classified again at its _DISCARD twin, and the
+    // audit event names the filter that blocked it at the original layer.
     return fmt::format(
         "the event reports {}, the _DISCARD twin of the filter's layer {}: WFP classifies a "
         "dropped packet again at the discard layer and audits the drop there, naming the "
         "filter that blocked it at {}",
         e.wfp_name, f.wfp_name, f.wfp_name);
   }
-  return "LAYER MISMATCH";
+  return fmt::format(
+      "LAYER MISMATCH: the event reports {} but filter {} is at {}; the event and the policy "
+      "do not agree (a different policy version, or a run-time id reused after a restart)",
+      e.wfp_name, filter.id, f.wfp_name);
 }
 
 int event(const EventArgs& args) {
@@ -92,13 +98,7 @@ int event(const EventArgs& args) {
                         {}});
   }
   const model::LayerId filter_layer = rank->filter->layer;
-  std::string relation = layer_relation(*event_layer, filter_layer);
-  if (relation.find("LAYER MISMATCH") != std::string::npos) {
-    relation = fmt::format(
-        "LAYER MISMATCH: the event reports {} but filter {} is at {}; the event and the policy "
-        "do not agree (a different policy version, or a run-time id reused after a restart)",
-        model::layer_info(*event_layer).wfp_name, *id, model::layer_info(filter_layer).wfp_name);
-  }
+  const std::string relation = layer_relation(*event_layer, *rank->filter);
   const auto& event_info = model::layer_info(*event_layer);
   std::string text = fmt::format("Event: filter run-time id {}, layer {} (run-time id {})\n", *id,
                                  event_info.wfp_name, event_info.runtime_id);
