@@ -3,9 +3,9 @@
 // classification record carries the incoming values and the explained decision, and they agree
 // with the record; with them off (the default, `fwp sim`), no record carries one.
 #include "io/scenario/scenario.h"
-#include "sim_helpers.h"
 #include "stack/simulator.h"
 
+#include "sim_helpers.h"
 #include <gtest/gtest.h>
 
 namespace openfwp::stack {
