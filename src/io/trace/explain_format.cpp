@@ -60,6 +60,8 @@ std::string sublayer_result(const engine::SublayerStep& sublayer,
   return what;
 }
 
+std::string reason_sentence(const engine::Decision& decision);
+
 }  // namespace
 
 std::string verdict_text(const engine::Decision& decision) {
@@ -71,7 +73,34 @@ std::string verdict_text(const engine::Decision& decision) {
                      decision.sublayer_weight);
 }
 
+namespace {
+
+// Weight order: how many matching filters of the deciding sublayer the decider outranked.
+std::string outranked_suffix(const engine::Decision& decision) {
+  if (!decision.filter_id) return {};
+  for (const auto& sublayer : decision.sublayers) {
+    if (sublayer.deciding != decision.filter_id) continue;
+    std::size_t skipped = 0;
+    for (const auto& step : sublayer.filters) skipped += step.outcome == Outcome::kNotEvaluated;
+    if (skipped == 0) return {};
+    return fmt::format(
+        "; by weight order it was the first terminating match of its sublayer, and {} "
+        "lower-weight matching filter{} there {} not evaluated",
+        skipped, skipped == 1 ? "" : "s", skipped == 1 ? "was" : "were");
+  }
+  return {};
+}
+
+}  // namespace
+
 std::string reason_text(const engine::Decision& decision) {
+  std::string text = reason_sentence(decision);
+  return text + outranked_suffix(decision);
+}
+
+namespace {
+
+std::string reason_sentence(const engine::Decision& decision) {
   const std::string_view action = engine::outcome_name(decision.action);
   switch (decision.reason) {
     case Reason::kLayerDefault: {
@@ -113,6 +142,8 @@ std::string reason_text(const engine::Decision& decision) {
   }
   return decision.summary;
 }
+
+}  // namespace
 
 std::string explain_text(const model::IncomingValues& in, const engine::Decision& decision,
                          std::string_view indent) {
