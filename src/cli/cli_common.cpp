@@ -2,6 +2,9 @@
 // Output, format and error plumbing shared by the verbs.
 #include "cli/cli_common.h"
 
+#include "io/policy/policy.h"
+#include "model/value_text.h"
+
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -46,6 +49,71 @@ int report(const Error& error) {
     default:
       return kExitInput;
   }
+}
+
+Result<model::IncomingValues> parse_incoming_values(model::LayerId layer,
+                                                    const std::vector<std::string>& assignments) {
+  model::IncomingValues in(layer);
+  for (const auto& assignment : assignments) {
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return fail(ErrorCode::kUsage,
+                  fmt::format("argument \"{}\": expected FIELD=VALUE", assignment));
+    }
+    const std::string field_text = assignment.substr(0, eq);
+    const auto field = model::find_field(field_text);
+    if (!field) {
+      return fail(
+          ErrorCode::kConditionNotFound,
+          fmt::format("argument \"{}\": {}", assignment, model::unknown_field_message(field_text)));
+    }
+    if (!model::field_index(layer, *field)) {
+      return fail(
+          ErrorCode::kConditionNotFound,
+          fmt::format("argument \"{}\": field {} is not available at {} (see `fwp show "
+                      "fields {}`)",
+                      assignment, model::field_info(*field).wfp_name,
+                      model::layer_info(layer).wfp_name, model::layer_info(layer).wfp_name));
+    }
+    auto value = model::parse_incoming_value(layer, *field, assignment.substr(eq + 1));
+    if (!value) {
+      return fail(value.error().code,
+                  fmt::format("argument \"{}\": {}", assignment, value.error().message));
+    }
+    in.set(*field, std::move(*value));
+  }
+  return in;
+}
+
+Result<void> load_policy_into(const std::string& path, engine::Engine& engine) {
+  OPENFWP_TRY(const auto policy, io::policy::load_policy_file(path));
+  return io::policy::apply_policy(policy, engine);
+}
+
+Result<const model::Filter*> find_filter_ref(const engine::Store& store, const std::string& ref,
+                                             const std::string& where) {
+  if (!ref.empty() && ref.find_first_not_of("0123456789") == std::string::npos && ref.size() < 20) {
+    if (const auto* filter = store.find_filter(std::stoull(ref))) return filter;
+  }
+  if (auto key = Guid::parse(ref)) {
+    if (const auto* filter = store.find_filter_by_key(*key)) return filter;
+  }
+  std::vector<const model::Filter*> named;
+  for (const auto& [id, filter] : store.filters()) {
+    if (filter->name == ref) named.push_back(filter.get());
+  }
+  if (named.size() == 1) return named.front();
+  if (named.size() > 1) {
+    std::string ids;
+    for (const auto* filter : named) ids += (ids.empty() ? "" : ", ") + std::to_string(filter->id);
+    return fail(ErrorCode::kUsage,
+                fmt::format("{}: {} filters are named \"{}\" (ids {}); name one by id or key",
+                            where, named.size(), ref, ids));
+  }
+  return fail(ErrorCode::kFilterNotFound,
+              fmt::format("{}: no filter with id, key or name \"{}\" (FWP_E_FILTER_NOT_FOUND; see "
+                          "`fwp policy print`)",
+                          where, ref));
 }
 
 }  // namespace openfwp::cli

@@ -4,6 +4,8 @@
 #pragma once
 
 #include "common/result.h"
+#include "engine/engine.h"
+#include "model/incoming_values.h"
 
 #include <CLI/CLI.hpp>
 
@@ -36,6 +38,20 @@ std::unique_ptr<std::ostream, std::function<void(std::ostream*)>> open_output(
 /// Prints "error: <where>: <message>" to stderr and returns the exit code for the error class.
 int report(const Error& error);
 
+/// Parses FIELD=VALUE arguments into the incoming values of `layer`. Errors name the argument
+/// and what was wrong with it (unknown field, field not at the layer, bad value).
+Result<model::IncomingValues> parse_incoming_values(model::LayerId layer,
+                                                    const std::vector<std::string>& assignments);
+
+/// Loads the policy file at `path` into `engine` in one transaction.
+Result<void> load_policy_into(const std::string& path, engine::Engine& engine);
+
+/// The filter `ref` names in `store`: a run-time id, a "{key}" GUID or a display name. Errors
+/// (kFilterNotFound, or kUsage for a name several filters share) say what was looked for, in
+/// which policy (`where`), and list the candidates.
+Result<const model::Filter*> find_filter_ref(const engine::Store& store, const std::string& ref,
+                                             const std::string& where);
+
 /// A verb registers its CLI11 subcommand and sets `run` to the action to perform after parsing.
 using VerbAction = std::function<int()>;
 
@@ -44,5 +60,6 @@ void add_explain_verb(CLI::App& app, VerbAction& run);
 void add_policy_verb(CLI::App& app, VerbAction& run);
 void add_sim_verb(CLI::App& app, VerbAction& run);
 void add_import_verb(CLI::App& app, VerbAction& run);
+void add_event_verb(CLI::App& app, VerbAction& run);
 
 }  // namespace openfwp::cli

@@ -164,6 +164,7 @@ class Arbiter {
     Effect effect = Effect::kNone;
     if (!decided_) {
       effect = Effect::kDecided;
+      decision_.reason = r.hard ? Reason::kHard : Reason::kSoft;
       decision_.summary =
           fmt::format("{} by {} in sublayer \"{}\": {}",
                       r.outcome == Outcome::kPermit ? "permitted" : "blocked", describe(filter),
@@ -171,6 +172,8 @@ class Arbiter {
       take(r, filter);
     } else if (action_right_) {
       effect = Effect::kOverrode;
+      decision_.reason = r.hard ? Reason::kHard : Reason::kOverride;
+      decision_.superseded_filter = decision_.filter_id;
       if (r.outcome != decision_.action) {
         decision_.summary =
             fmt::format("{} by {} in sublayer \"{}\": it overrides the soft {} decided earlier",
@@ -188,6 +191,10 @@ class Arbiter {
       // WFP: a Block returned by a callout when the action right was already cleared is a
       // Veto: it overrides a hard permit, and WFP audits the conflict.
       effect = Effect::kVeto;
+      decision_.reason = Reason::kVeto;
+      decision_.superseded_filter = decision_.filter_id;
+      decision_.from_callout = true;
+      name_decider(filter);
       decision_.summary = fmt::format(
           "blocked by a callout veto of {} in sublayer \"{}\" over the hard permit of filter {}",
           describe(filter), sublayer_name(), decision_.filter_id.value_or(0));
@@ -214,7 +221,16 @@ class Arbiter {
     decision_.hard = r.hard;
     decision_.filter_id = filter.id;
     decision_.absorb = r.absorb;
+    decision_.from_callout = r.from_callout;
+    name_decider(filter);
     if (r.hard) action_right_ = false;
+  }
+
+  void name_decider(const Filter& filter) {
+    const model::Sublayer* sublayer = request_.layer.sublayers[*current_rank_];
+    decision_.filter_name = filter.name;
+    decision_.sublayer_name = sublayer->name;
+    decision_.sublayer_weight = sublayer->weight;
   }
 
   std::string sublayer_name() const { return request_.layer.sublayers[*current_rank_]->name; }
@@ -242,6 +258,22 @@ std::string_view outcome_name(Outcome outcome) {
       return "continue";
     case Outcome::kNotEvaluated:
       return "not evaluated";
+  }
+  return "?";
+}
+
+std::string_view reason_name(Reason reason) {
+  switch (reason) {
+    case Reason::kLayerDefault:
+      return "layer_default";
+    case Reason::kHard:
+      return "hard";
+    case Reason::kSoft:
+      return "soft";
+    case Reason::kOverride:
+      return "override";
+    case Reason::kVeto:
+      return "veto";
   }
   return "?";
 }

@@ -56,6 +56,17 @@ struct SublayerStep {
   Effect effect = Effect::kNone;
 };
 
+/// Why the final action stands; the verdict line of an explanation is written from it.
+enum class Reason : std::uint8_t {
+  kLayerDefault,  ///< no filter decided; the layer default applied
+  kHard,          ///< the deciding filter cleared the action right (hard permit / block)
+  kSoft,          ///< a soft decision that no lower sublayer replaced
+  kOverride,      ///< a lower sublayer replaced an earlier soft decision (right still set)
+  kVeto,          ///< a callout block over a hard permit
+};
+
+std::string_view reason_name(Reason reason);
+
 struct Decision {
   /// Final action: kPermit or kBlock (a layer with no deciding filter applies its default).
   Outcome action = Outcome::kPermit;
@@ -67,6 +78,16 @@ struct Decision {
   bool absorb = false;
   /// The filter whose action stands; nullopt when the layer default applied.
   std::optional<std::uint64_t> filter_id;
+  /// Why `action` stands (always filled).
+  Reason reason = Reason::kLayerDefault;
+  /// The deciding result came from a callout's classify (not a static filter action).
+  bool from_callout = false;
+  /// The deciding filter's name and its sublayer (name and weight); empty with the default.
+  std::string filter_name;
+  std::string sublayer_name;
+  std::uint16_t sublayer_weight = 0;
+  /// kOverride: the filter whose soft decision was replaced; kVeto: the vetoed hard permit.
+  std::optional<std::uint64_t> superseded_filter;
   /// Filled only when explanation was requested.
   std::vector<SublayerStep> sublayers;
   std::string summary;  ///< one sentence: why this action (always filled)

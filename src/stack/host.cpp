@@ -41,9 +41,7 @@ engine::ClassifyOut SilentDropCallout::classify(const engine::CalloutClassifyArg
   return {engine::ClassifyOut::Action::kBlock, false, false};
 }
 
-Host::Host(Network& network, std::string name, std::vector<IpAddress> addresses)
-    : network_(network), name_(std::move(name)), addresses_(std::move(addresses)) {
-  // Windows registers its stock callouts at boot; so does every simulated host.
+void install_stock_callouts(engine::Engine& engine, SilentDropCallout& driver) {
   const std::pair<std::string_view, model::LayerId> stock[] = {
       {kSilentDropV4, model::LayerId::kInboundTransportV4Discard},
       {kSilentDropV6, model::LayerId::kInboundTransportV6Discard}};
@@ -54,9 +52,15 @@ Host::Host(Network& network, std::string name, std::vector<IpAddress> addresses)
                        ? "FWPM_CALLOUT_WFP_TRANSPORT_LAYER_V4_SILENT_DROP"
                        : "FWPM_CALLOUT_WFP_TRANSPORT_LAYER_V6_SILENT_DROP";
     callout.applicable_layer = layer;
-    (void)engine_.add_callout(callout);
-    engine_.register_callout(callout.key, &silent_drop_);
+    (void)engine.add_callout(callout);
+    engine.register_callout(callout.key, &driver);
   }
+}
+
+Host::Host(Network& network, std::string name, std::vector<IpAddress> addresses)
+    : network_(network), name_(std::move(name)), addresses_(std::move(addresses)) {
+  // Windows registers its stock callouts at boot; so does every simulated host.
+  install_stock_callouts(engine_, silent_drop_);
 }
 
 bool Host::owns(const IpAddress& address) const {
@@ -117,12 +121,13 @@ engine::Decision Host::classify(model::LayerId layer, const Context& context) {
   metadata.inbound = context.inbound;
   metadata.data = context.data;
   metadata.flow_context = context.flow_context;
-  const engine::Decision decision = engine_.classify(in, metadata);
-  record_classification(layer, context, decision);
+  const engine::Decision decision = engine_.classify(in, metadata, {.explain = network_.explain});
+  record_classification(layer, context, in, decision);
   return decision;
 }
 
 void Host::record_classification(model::LayerId layer, const Context& context,
+                                 const model::IncomingValues& in,
                                  const engine::Decision& decision) {
   TraceRecord record;
   record.host = name_;
@@ -133,6 +138,8 @@ void Host::record_classification(model::LayerId layer, const Context& context,
   record.flow = context.flow;
   record.reauth = context.reauth;
   if (model::layer_info(layer).is_discard) record.note = context.discard_reason;
+  if (network_.explain)
+    record.explanation = std::make_shared<const Explained>(Explained{in, decision});
   network_.record(std::move(record));
 }
 

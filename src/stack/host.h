@@ -33,6 +33,12 @@ class SilentDropCallout final : public engine::CalloutDriver {
   engine::ClassifyOut classify(const engine::CalloutClassifyArgs& args) override;
 };
 
+/// Adds Windows' stock callouts (the two silent-drop callouts) to `engine` and registers
+/// `driver` for them, as Windows does at boot; every simulated host and `fwp explain` call it
+/// before loading a policy, so policies may name the stock callouts by key. `driver` must
+/// outlive the registration.
+void install_stock_callouts(engine::Engine& engine, SilentDropCallout& driver);
+
 class Host {
  public:
   static constexpr std::uint16_t kMss = 1460;
@@ -138,7 +144,7 @@ class Host {
   bool discard_blocked(Stage stage, const Context& context);
   engine::Decision classify(model::LayerId layer, const Context& context);
   void record_classification(model::LayerId layer, const Context& context,
-                             const engine::Decision& decision);
+                             const model::IncomingValues& in, const engine::Decision& decision);
   void note(const std::string& event, std::string text);
 
   // ALE: authorize a new flow or reauthorize a stale one. True if the flow may pass.

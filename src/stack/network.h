@@ -45,6 +45,10 @@ class Network {
   /// Runs the events due in the next `us` microseconds, then moves the clock there.
   Result<void> advance(std::uint64_t us);
 
+  /// When true, hosts classify with ClassifyOptions{.explain = true} and every classification
+  /// record carries its explanation (`fwp explain --flow`). Off by default: it allocates.
+  bool explain = false;
+
   void record(TraceRecord record);
   const Trace& trace() const { return trace_; }
 

@@ -135,8 +135,9 @@ std::string_view op_name(Op op) {
   return "?";
 }
 
-Result<Trace> simulate(const Scenario& scenario) {
+Result<Trace> simulate(const Scenario& scenario, bool explain) {
   Network network;
+  network.explain = explain;
   for (const auto& spec : scenario.hosts) {
     Host& host = network.add_host(spec.name, spec.addresses);
     host.auto_accept = spec.auto_accept;

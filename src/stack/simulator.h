@@ -10,6 +10,7 @@ namespace openfwp::stack {
 
 /// Errors are the scenario's (a step naming an unknown host or connection), located at the
 /// step; what applications see (a refused connect) is in the trace, not an error.
-Result<Trace> simulate(const Scenario& scenario);
+/// With `explain`, every classification record carries its explanation (Network::explain).
+Result<Trace> simulate(const Scenario& scenario, bool explain = false);
 
 }  // namespace openfwp::stack

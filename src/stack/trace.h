@@ -4,14 +4,24 @@
 // see (a connect that failed, data that arrived) so a trace reads as the whole story.
 #pragma once
 
+#include "engine/decision.h"
 #include "model/catalog.h"
+#include "model/incoming_values.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace openfwp::stack {
+
+/// A classification with its explanation: the incoming values the layer presented and the
+/// explained decision (recorded only when the network runs with explanations on).
+struct Explained {
+  model::IncomingValues in;
+  engine::Decision decision;
+};
 
 struct TraceRecord {
   std::uint64_t seq = 0;
@@ -26,6 +36,9 @@ struct TraceRecord {
   std::optional<std::uint64_t> flow;
   bool reauth = false;
   std::string note;  ///< why (discard reason, application result); may be empty
+  /// Set for classifications when Network::explain is on; shared so that copying a trace is
+  /// cheap.
+  std::shared_ptr<const Explained> explanation;
 };
 
 using Trace = std::vector<TraceRecord>;
