@@ -30,6 +30,11 @@ int check(const PolicyArgs& args) {
   *out << fmt::format("{}: ok: {} providers, {} sublayers, {} callouts, {} filters\n", args.path,
                       policy->providers.size(), policy->sublayers.size(), policy->callouts.size(),
                       policy->filters.size());
+  if (!policy->unsupported.empty()) {
+    // Imported objects openfwp could not load are kept in the file, never applied.
+    *out << fmt::format("{}: note: {} objects under `unsupported` are kept but not loaded\n",
+                        args.path, policy->unsupported.size());
+  }
   return kExitOk;
 }
 
@@ -40,7 +45,9 @@ int print(const PolicyArgs& args) {
   auto out = open_output(args.output);
   if (!out) return kExitInput;
   // Print what the engine holds (ids, keys assigned), not just what the file said.
-  *out << io::policy::print_policy(io::policy::policy_from_store(engine.snapshot()->store()));
+  auto printed = io::policy::policy_from_store(engine.snapshot()->store());
+  printed.unsupported = policy->unsupported;  // not in the engine, but part of the file
+  *out << io::policy::print_policy(printed);
   return kExitOk;
 }
 
