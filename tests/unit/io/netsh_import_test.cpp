@@ -5,14 +5,18 @@
 // malformed-input cases, each with a located message.
 #include "io/netsh/netsh_import.h"
 
+#include "common/strings.h"
 #include "engine/engine.h"
 #include "io/policy/policy.h"
 #include "io/yaml/yaml_input.h"
 #include "model/value_text.h"
 
 #include <gtest/gtest.h>
+#include <pugixml.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -81,6 +85,78 @@ TEST_P(RealDump, ImportsEveryFilterWithWindowsEffectiveWeight) {
   ASSERT_NE(begin, std::string::npos);
   EXPECT_EQ(policy.providers.size() - synthesized_providers,
             count(std::string_view(bytes).substr(begin, end - begin), "<providerKey>"));
+}
+
+// An independent walk over the dump's filter elements (not the importer's code path): every
+// element netsh wrote for a filter is found again, unchanged, in the imported Filter.
+TEST_P(RealDump, EveryFilterElementReachesThePolicy) {
+  const std::string bytes = read(GetParam());
+  auto result = import_netsh(bytes, GetParam().filename().string());
+  ASSERT_TRUE(result) << result.error().to_string();
+  std::map<std::uint64_t, const model::Filter*> by_id;
+  for (const auto& f : result->policy.filters) by_id.emplace(f.id, &f);
+
+  pugi::xml_document doc;
+  const std::string_view body = std::string_view(bytes).substr(bytes.rfind("<?xml", 8));
+  ASSERT_TRUE(
+      doc.load_buffer(body.data(), body.size(), pugi::parse_default | pugi::parse_fragment));
+  std::size_t seen = 0;
+  for (const auto& found : doc.select_nodes("//item[filterId]")) {
+    const pugi::xml_node item = found.node();
+    const auto id = std::stoull(item.child_value("filterId"));
+    const auto it = by_id.find(id);
+    ASSERT_NE(it, by_id.end()) << "filter " << id << " missing";
+    const model::Filter& f = *it->second;
+    ++seen;
+    SCOPED_TRACE("filter " + std::to_string(id));
+    EXPECT_EQ(f.key.to_string(), item.child_value("filterKey"));
+    EXPECT_EQ(f.name, item.child("displayData").child_value("name"));
+    EXPECT_EQ(f.description, item.child("displayData").child_value("description"));
+    const auto layer = model::find_layer(item.child_value("layerKey"));
+    ASSERT_TRUE(layer);
+    EXPECT_EQ(f.layer, *layer);
+    std::vector<std::string> flags;
+    for (const auto& flag : item.child("flags").children("item"))
+      flags.emplace_back(flag.child_value());
+    std::vector<std::string> imported_flags = model::filter_flag_names(f.flags);
+    imported_flags.insert(imported_flags.end(), f.other_flags.begin(), f.other_flags.end());
+    std::sort(flags.begin(), flags.end());
+    std::sort(imported_flags.begin(), imported_flags.end());
+    EXPECT_EQ(imported_flags, flags);
+    EXPECT_EQ(hex_text(f.provider_data.data(), f.provider_data.size()),
+              std::string(item.child("providerData").child_value("data")));
+    EXPECT_EQ(std::to_string(f.raw_context),
+              item.child("rawContext") ? item.child_value("rawContext") : "0");
+    EXPECT_EQ(f.provider_context.has_value(),
+              !std::string_view(item.child_value("providerContextKey")).empty());
+    EXPECT_EQ(f.provider.has_value(), !std::string_view(item.child_value("providerKey")).empty());
+    EXPECT_EQ(model::action_type_name(f.action), item.child("action").child_value("type"));
+    EXPECT_EQ(f.callout.has_value(),
+              !std::string_view(item.child("action").child_value("filterType")).empty());
+    const std::string_view weight_type = item.child("weight").child_value("type");
+    EXPECT_EQ(f.weight.kind == model::Weight::Kind::kEmpty, weight_type == "FWP_EMPTY");
+    if (weight_type != "FWP_EMPTY") {
+      EXPECT_EQ(std::to_string(f.weight.value),
+                item.child("weight").child_value(weight_type == "FWP_UINT8" ? "uint8" : "uint64"));
+    }
+    EXPECT_EQ(std::to_string(*f.recorded_effective_weight),
+              item.child("effectiveWeight").child_value("uint64"));
+    std::size_t c = 0;
+    for (const auto& condition : item.child("filterCondition").children("item")) {
+      ASSERT_LT(c, f.conditions.size());
+      const auto field = model::find_field(condition.child_value("fieldKey"));
+      ASSERT_TRUE(field);
+      EXPECT_EQ(f.conditions[c].field, *field);
+      EXPECT_EQ(model::match_type_name(f.conditions[c].match), condition.child_value("matchType"));
+      const std::string_view type = condition.child("conditionValue").child_value("type");
+      const model::DataType imported = model::data_type_of(f.conditions[c].value);
+      // The FWP type of the value is kept (a range keeps the type of its ends).
+      EXPECT_EQ(model::data_type_name(imported), type);
+      ++c;
+    }
+    EXPECT_EQ(c, f.conditions.size());
+  }
+  EXPECT_EQ(seen, result->policy.filters.size());
 }
 
 TEST_P(RealDump, EngineComputesTheRecordedEffectiveWeights) {
