@@ -10,6 +10,7 @@
 #include "io/policy/policy.h"
 #include "io/yaml/yaml_input.h"
 #include "model/value_text.h"
+#include "model/well_known.h"
 
 #include <gtest/gtest.h>
 #include <pugixml.hpp>
@@ -157,6 +158,81 @@ TEST_P(RealDump, EveryFilterElementReachesThePolicy) {
     EXPECT_EQ(c, f.conditions.size());
   }
   EXPECT_EQ(seen, result->policy.filters.size());
+}
+
+// The same for the other objects: providers, sublayers (show state) and callouts (show state).
+TEST_P(RealDump, EveryProviderSublayerAndCalloutElementReachesThePolicy) {
+  const std::string bytes = read(GetParam());
+  auto result = import_netsh(bytes, GetParam().filename().string());
+  ASSERT_TRUE(result) << result.error().to_string();
+  const auto& policy = result->policy;
+  pugi::xml_document doc;
+  const std::string_view body = std::string_view(bytes).substr(bytes.rfind("<?xml", 8));
+  ASSERT_TRUE(
+      doc.load_buffer(body.data(), body.size(), pugi::parse_default | pugi::parse_fragment));
+  auto count_flags = [](const pugi::xml_node& item) {
+    const auto items = item.child("flags").children("item");
+    return static_cast<std::size_t>(std::distance(items.begin(), items.end()));
+  };
+  auto key_of = [](std::string_view text, model::WellKnownKind kind) {
+    auto guid = Guid::parse(text);
+    return guid ? *guid : model::find_well_known(kind, text).value_or(Guid{});
+  };
+  for (const auto& found : doc.select_nodes("/wfpdiag/providers/item | /wfpstate/providers/item")) {
+    const pugi::xml_node item = found.node();
+    const Guid key = key_of(item.child_value("providerKey"), model::WellKnownKind::kProvider);
+    const auto it = std::find_if(policy.providers.begin(), policy.providers.end(),
+                                 [&](const model::Provider& p) { return p.key == key; });
+    ASSERT_NE(it, policy.providers.end()) << item.child_value("providerKey");
+    EXPECT_EQ(it->name, item.child("displayData").child_value("name"));
+    EXPECT_EQ(it->description, item.child("displayData").child_value("description"));
+    EXPECT_EQ(it->service_name, item.child_value("serviceName"));
+    EXPECT_EQ(
+        model::flag_names(model::FlagKind::kProvider, it->flags).size() + it->other_flags.size(),
+        count_flags(item));
+    EXPECT_EQ(hex_text(it->provider_data.data(), it->provider_data.size()),
+              std::string(item.child("providerData").child_value("data")));
+  }
+  for (const auto& found : doc.select_nodes("/wfpstate/subLayers/item")) {
+    const pugi::xml_node item = found.node();
+    const Guid key = key_of(item.child_value("subLayerKey"), model::WellKnownKind::kSublayer);
+    if (key == model::well_known::universal_sublayer()) continue;  // built into every engine
+    const auto it = std::find_if(policy.sublayers.begin(), policy.sublayers.end(),
+                                 [&](const model::Sublayer& s) { return s.key == key; });
+    ASSERT_NE(it, policy.sublayers.end()) << item.child_value("subLayerKey");
+    EXPECT_EQ(it->name, item.child("displayData").child_value("name"));
+    EXPECT_EQ(std::to_string(it->weight), item.child_value("weight"));
+    EXPECT_EQ(it->provider.has_value(), !std::string_view(item.child_value("providerKey")).empty());
+    EXPECT_EQ(
+        model::flag_names(model::FlagKind::kSublayer, it->flags).size() + it->other_flags.size(),
+        count_flags(item));
+  }
+  std::size_t callouts = 0;
+  for (const auto& found : doc.select_nodes("/wfpstate/layers/item/callouts/item")) {
+    const pugi::xml_node item = found.node();
+    ++callouts;
+    const Guid key = key_of(item.child_value("calloutKey"), model::WellKnownKind::kCallout);
+    const auto it = std::find_if(policy.callouts.begin(), policy.callouts.end(),
+                                 [&](const model::Callout& c) { return c.key == key; });
+    if (it == policy.callouts.end()) {
+      // Kept verbatim instead (an uncatalogued layer; see the test above).
+      EXPECT_TRUE(
+          std::any_of(policy.unsupported.begin(), policy.unsupported.end(),
+                      [&](const auto& u) { return u.key == item.child_value("calloutKey"); }))
+          << item.child_value("calloutKey");
+      continue;
+    }
+    EXPECT_EQ(it->name, item.child("displayData").child_value("name"));
+    EXPECT_EQ(std::to_string(it->id), item.child_value("calloutId"));
+    EXPECT_EQ(model::layer_info(it->applicable_layer).wfp_name,
+              item.child_value("applicableLayer"));
+    EXPECT_EQ(
+        model::flag_names(model::FlagKind::kCallout, it->flags).size() + it->other_flags.size(),
+        count_flags(item));
+  }
+  if (result->report.kind == DumpKind::kShowState) {
+    EXPECT_GT(callouts, 0U);
+  }
 }
 
 TEST_P(RealDump, EngineComputesTheRecordedEffectiveWeights) {
