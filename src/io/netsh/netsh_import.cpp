@@ -196,8 +196,6 @@ Result<void> Importer::sublayer(const pugi::xml_node& node) {
     keep_unsupported(node, "sublayer", std::string(key_text), s.name, *problem);
     return {};
   }
-  // The universal sublayer is built into every engine.
-  if (s.key == model::well_known::universal_sublayer()) return {};
   result_.policy.sublayers.push_back(std::move(s));
   return {};
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Policy → engine, in one transaction.
 #include "engine/engine.h"
+#include "engine/store.h"
 #include "io/policy/policy.h"
 
 #include <fmt/format.h>
@@ -31,17 +32,35 @@ Result<void> add_all(const std::vector<Object>& objects,
   return {};
 }
 
+// Built-in objects exist before any policy: FWPM_SUBLAYER_UNIVERSAL in every store, and the stock
+// callouts a host registers at boot (stack::install_stock_callouts). A policy that describes one
+// of them with the same identity (an imported dump lists them all) is not a conflict; anything
+// else with an existing key still fails with FWP_E_ALREADY_EXISTS.
+bool is_existing_builtin(const engine::Store& committed, const model::Sublayer& sublayer) {
+  const auto* existing = committed.find_sublayer(sublayer.key);
+  return existing != nullptr && existing->weight == sublayer.weight;
+}
+bool is_existing_builtin(const engine::Store& committed, const model::Callout& callout) {
+  const auto* existing = committed.find_callout(callout.key);
+  return existing != nullptr && existing->applicable_layer == callout.applicable_layer;
+}
+
 }  // namespace
 
 Result<void> apply_policy(const Policy& policy, engine::Engine& engine) {
+  const auto committed = engine.snapshot();  // what existed before this policy
   return engine.in_transaction([&]() -> Result<void> {
     if (policy.weight_profile) OPENFWP_TRY_VOID(engine.set_weight_profile(*policy.weight_profile));
     OPENFWP_TRY_VOID(add_all(policy.providers, policy.provider_locations, "provider",
                              [&](const model::Provider& p) { return engine.add_provider(p); }));
     OPENFWP_TRY_VOID(add_all(policy.sublayers, policy.sublayer_locations, "sublayer",
-                             [&](const model::Sublayer& s) { return engine.add_sublayer(s); }));
+                             [&](const model::Sublayer& s) -> Result<void> {
+                               if (is_existing_builtin(committed->store(), s)) return {};
+                               return engine.add_sublayer(s);
+                             }));
     OPENFWP_TRY_VOID(add_all(policy.callouts, policy.callout_locations, "callout",
                              [&](const model::Callout& c) -> Result<void> {
+                               if (is_existing_builtin(committed->store(), c)) return {};
                                OPENFWP_TRY_VOID(engine.add_callout(c));
                                return {};
                              }));

@@ -196,7 +196,6 @@ TEST_P(RealDump, EveryProviderSublayerAndCalloutElementReachesThePolicy) {
   for (const auto& found : doc.select_nodes("/wfpstate/subLayers/item")) {
     const pugi::xml_node item = found.node();
     const Guid key = key_of(item.child_value("subLayerKey"), model::WellKnownKind::kSublayer);
-    if (key == model::well_known::universal_sublayer()) continue;  // built into every engine
     const auto it = std::find_if(policy.sublayers.begin(), policy.sublayers.end(),
                                  [&](const model::Sublayer& s) { return s.key == key; });
     ASSERT_NE(it, policy.sublayers.end()) << item.child_value("subLayerKey");
