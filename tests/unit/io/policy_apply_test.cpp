@@ -67,3 +67,30 @@ TEST(PolicyApply, DuplicateFilterKeyIsAlreadyExists) {
 
 }  // namespace
 }  // namespace openfwp::io::policy
+
+namespace openfwp::io::policy {
+namespace {
+
+// An imported dump describes Windows' built-in objects too; the engine already has them.
+TEST(PolicyApply, BuiltInObjectsWithTheSameIdentityAreNotConflicts) {
+  auto same = parse_policy(R"(sublayers:
+  - {key: "{eebecc03-ced4-4380-819a-2734397b2b74}", name: universal, weight: 0x8000}
+)",
+                           "p.yaml");
+  ASSERT_TRUE(same) << same.error().to_string();
+  engine::Engine engine;
+  EXPECT_TRUE(apply_policy(*same, engine));
+
+  auto different = parse_policy(R"(sublayers:
+  - {key: "{eebecc03-ced4-4380-819a-2734397b2b74}", name: universal, weight: 7}
+)",
+                                "p.yaml");
+  ASSERT_TRUE(different) << different.error().to_string();
+  const auto applied = apply_policy(*different, engine);
+  ASSERT_FALSE(applied);
+  EXPECT_EQ(applied.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(applied.error().where.line, 2U);
+}
+
+}  // namespace
+}  // namespace openfwp::io::policy
