@@ -42,8 +42,8 @@ const std::set<std::string_view> kCalloutChildren = {
 
 class Importer {
  public:
-  Importer(std::string_view file, const std::string& text, const ImportOptions& options)
-      : file_(file), lines_(text), options_(options) {}
+  Importer(std::string_view file, const LineIndex& lines, const ImportOptions& options)
+      : file_(file), lines_(lines), options_(options) {}
 
   Result<ImportResult> run(const pugi::xml_document& doc);
 
@@ -147,7 +147,7 @@ class Importer {
   void check_weights();
 
   std::string_view file_;
-  LineIndex lines_;
+  const LineIndex& lines_;
   const ImportOptions& options_;
   ImportResult result_;
   std::vector<SourceLocation> filter_where_;  // parallel to policy.filters
@@ -604,30 +604,47 @@ std::string_view dump_kind_name(DumpKind kind) {
   return kind == DumpKind::kShowState ? "netsh wfp show state" : "netsh wfp show filters";
 }
 
-Result<ImportResult> import_netsh(std::string_view bytes, std::string_view file,
-                                  const ImportOptions& options) {
-  OPENFWP_TRY(DecodedText text, decode_dump_text(bytes, file));
+namespace {
+
+Result<ImportResult> import_decoded(DecodedText text, std::string_view file,
+                                    const ImportOptions& options) {
+  // Before parsing: the in-place parse below writes into the text (terminators, unescaped
+  // entities), and line numbers must be the source's.
+  const LineIndex lines(text.utf8);
   pugi::xml_document doc;
   // parse_fragment: a show-state dump has two top-level elements (wfpstate, firewallState).
-  const unsigned parse_options = pugi::parse_default | pugi::parse_fragment;
-  const pugi::xml_parse_result parsed =
-      doc.load_buffer(text.utf8.data(), text.utf8.size(), parse_options, pugi::encoding_utf8);
-  const LineIndex lines(text.utf8);
+  // parse_embed_pcdata: the text of a leaf element is its value, not a child node, which halves
+  // the nodes of a dump (child_value, text() and print are the same either way).
+  const unsigned parse_options =
+      pugi::parse_default | pugi::parse_fragment | pugi::parse_embed_pcdata;
+  // In place: the document points into `text`, which outlives it (declared before `doc`).
+  const pugi::xml_parse_result parsed = doc.load_buffer_inplace(text.utf8.data(), text.utf8.size(),
+                                                                parse_options, pugi::encoding_utf8);
   if (!parsed) {
     const auto offset = static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0));
     std::string message = fmt::format("malformed XML: {}", parsed.description());
     if (offset + 2 >= text.utf8.size()) message += " (the file ends early: is it truncated?)";
     return tl::unexpected(Error{ErrorCode::kParse, message, lines.locate(file, offset)});
   }
-  Importer importer(file, text.utf8, options);
+  Importer importer(file, lines, options);
   OPENFWP_TRY(ImportResult result, importer.run(doc));
   result.report.encoding = text.encoding;
   return result;
 }
 
+}  // namespace
+
+Result<ImportResult> import_netsh(std::string_view bytes, std::string_view file,
+                                  const ImportOptions& options) {
+  OPENFWP_TRY(DecodedText text, decode_dump_text(bytes, file));
+  return import_decoded(std::move(text), file, options);
+}
+
 Result<ImportResult> import_netsh_file(const std::string& path, const ImportOptions& options) {
-  OPENFWP_TRY(const std::string bytes, read_text_file(path, "dump"));
-  return import_netsh(bytes, path, options);
+  OPENFWP_TRY(std::string bytes, read_text_file(path, "dump"));
+  // The file's bytes become the text that is parsed in place: a dump is held once, not thrice.
+  OPENFWP_TRY(DecodedText text, decode_dump_text_owned(std::move(bytes), path));
+  return import_decoded(std::move(text), path, options);
 }
 
 }  // namespace openfwp::io::netsh

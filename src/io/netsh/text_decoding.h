@@ -28,6 +28,8 @@ struct DecodedText {
 /// in UTF-16, an unpaired surrogate, a byte sequence that is not UTF-8. Line breaks are kept,
 /// so line numbers in the result are the source's line numbers.
 Result<DecodedText> decode_dump_text(std::string_view bytes, std::string_view file);
+/// The same, taking the bytes: UTF-8 input becomes the result without a copy.
+Result<DecodedText> decode_dump_text_owned(std::string bytes, std::string_view file);
 
 /// Line and column (1-based; the column counts bytes) of byte offsets into one text.
 class LineIndex {
