@@ -10,24 +10,29 @@
 
 namespace openfwp {
 
+namespace {
+
+// ASCII only, whatever the locale (std::tolower is a call through the locale per byte).
+constexpr char lower_char(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+constexpr char upper_char(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
+
+}  // namespace
+
 std::string ascii_lower(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(), lower_char);
   return out;
 }
 
 std::string ascii_upper(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::transform(out.begin(), out.end(), out.begin(), upper_char);
   return out;
 }
 
 bool ascii_iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           return lower_char(x) == lower_char(y);
          });
 }
 
@@ -64,6 +69,7 @@ std::optional<std::vector<std::uint8_t>> parse_hex(std::string_view text, std::s
     text.remove_prefix(2);
   }
   std::vector<std::uint8_t> out;
+  out.reserve(text.size() / 2);
   int high = -1;
   for (char c : text) {
     if (c == ':' || c == '-') continue;
@@ -89,10 +95,13 @@ std::optional<std::vector<std::uint8_t>> parse_hex(std::string_view text, std::s
 }
 
 std::string hex_text(const std::uint8_t* data, std::size_t size, char separator) {
+  static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
+  out.reserve(size * (separator != 0 ? 3 : 2));
   for (std::size_t i = 0; i < size; ++i) {
     if (i != 0 && separator != 0) out += separator;
-    out += fmt::format("{:02x}", data[i]);
+    out += kDigits[data[i] >> 4];
+    out += kDigits[data[i] & 0xf];
   }
   return out;
 }

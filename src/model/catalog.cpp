@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -38,11 +40,21 @@ Guid parse_catalog_guid(std::string_view text) {
   return *guid;
 }
 
+// Lets the maps below be searched with a string_view (no key string built per lookup).
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
+};
+template <class Value>
+using TextMap = std::unordered_map<std::string, Value, TextHash, std::equal_to<>>;
+
 struct Tables {
   std::vector<FieldInfo> fields;
   std::vector<LayerInfo> layers;
-  std::unordered_map<std::string, FieldId> field_by_text;  // upper-case name/alias, guid text
-  std::unordered_map<std::string, LayerId> layer_by_text;
+  TextMap<FieldId> field_by_text;  // upper-case name/alias, guid text
+  TextMap<LayerId> layer_by_text;
   // index_of[layer][field] = position + 1, or 0 when the layer has no such field.
   std::vector<std::array<std::uint8_t, kFieldCount>> index_of;
   std::array<std::optional<LayerId>, kLayerCount> discard_of{};
@@ -115,6 +127,16 @@ std::string lookup_key(std::string_view text) {
   return ascii_upper(text);
 }
 
+// map.find(lookup_key(text)), without building the key when `text` already is one (the usual
+// case: dumps and policies spell names in upper case).
+template <class Map>
+auto find_text(const Map& map, std::string_view text) {
+  const bool is_key =
+      std::none_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; }) &&
+      (text.empty() || text.front() == '{' || !Guid::parse(text));
+  return is_key ? map.find(text) : map.find(lookup_key(text));
+}
+
 }  // namespace
 
 const LayerInfo& layer_info(LayerId id) {
@@ -132,13 +154,13 @@ std::span<const FieldInfo> all_fields() { return tables().fields; }
 
 std::optional<LayerId> find_layer(std::string_view text) {
   const auto& map = tables().layer_by_text;
-  if (auto it = map.find(lookup_key(text)); it != map.end()) return it->second;
+  if (auto it = find_text(map, text); it != map.end()) return it->second;
   return std::nullopt;
 }
 
 std::optional<FieldId> find_field(std::string_view text) {
   const auto& map = tables().field_by_text;
-  if (auto it = map.find(lookup_key(text)); it != map.end()) return it->second;
+  if (auto it = find_text(map, text); it != map.end()) return it->second;
   return std::nullopt;
 }
 

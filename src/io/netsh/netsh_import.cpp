@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <map>
 #include <set>
 #include <sstream>
@@ -28,7 +29,27 @@ using internal::Converted;
 using internal::Unsupported;
 
 // The child elements each object may have, as netsh writes them.
-const std::set<std::string_view> kFilterChildren = {
+// A filter's, in slots: filter() finds them all in one pass over its children (node.child(name)
+// for each would rescan them ~20 times per filter).
+enum FilterChild : std::uint8_t {
+  kFilterKey,
+  kDisplayData,
+  kFlags,
+  kProviderKey,
+  kProviderData,
+  kLayerKey,
+  kSubLayerKey,
+  kWeight,
+  kFilterCondition,
+  kAction,
+  kRawContext,
+  kReserved,
+  kFilterId,
+  kEffectiveWeight,
+  kProviderContextKey,
+  kFilterChildCount,
+};
+constexpr std::array<std::string_view, kFilterChildCount> kFilterChildren = {
     "filterKey",  "displayData", "flags",    "providerKey",     "providerData",
     "layerKey",   "subLayerKey", "weight",   "filterCondition", "action",
     "rawContext", "reserved",    "filterId", "effectiveWeight", "providerContextKey"};
@@ -40,6 +61,59 @@ const std::set<std::string_view> kCalloutChildren = {
     "calloutKey",   "displayData",     "flags",    "providerKey",
     "providerData", "applicableLayer", "calloutId"};
 
+// The element children of `node` named in `names`, the first of each name, and the first
+// element that is not named there.
+template <std::size_t N>
+struct Children {
+  std::array<pugi::xml_node, N> nodes{};
+  const char* unknown = nullptr;
+  const pugi::xml_node& operator[](std::size_t i) const { return nodes[i]; }
+};
+
+template <std::size_t N>
+Children<N> children_of(const pugi::xml_node& node, const std::array<std::string_view, N>& names) {
+  Children<N> out;
+  for (pugi::xml_node child = node.first_child(); child; child = child.next_sibling()) {
+    if (child.type() != pugi::node_element) continue;
+    const std::string_view name = child.name();
+    std::size_t i = 0;
+    while (i < N && names[i] != name) ++i;
+    if (i == N) {
+      if (out.unknown == nullptr) out.unknown = child.name();
+    } else if (!out.nodes[i]) {
+      out.nodes[i] = child;
+    }
+  }
+  return out;
+}
+
+// What an error is about ("filter 42" and "weight"), joined only when one is reported, so that
+// the happy path formats no strings.
+class What {
+ public:
+  What(const char* what) : what_(what) {}                    // NOLINT(google-explicit-constructor)
+  What(std::string_view what, std::string_view detail = {})  // NOLINT(google-explicit-constructor)
+      : what_(what), detail_(detail) {}
+  What(const std::string& what) : what_(what) {}  // NOLINT(google-explicit-constructor)
+  std::string str() const {
+    return detail_.empty() ? std::string(what_) : fmt::format("{} {}", what_, detail_);
+  }
+
+ private:
+  std::string_view what_;
+  std::string_view detail_;
+};
+
+// A decimal number, or nullopt (internal::decimal words the error).
+std::optional<std::uint64_t> quick_decimal(std::string_view text, std::uint64_t max) {
+  text = trim(text);
+  std::uint64_t value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || value > max) return std::nullopt;
+  return value;
+}
+
 class Importer {
  public:
   Importer(std::string_view file, const LineIndex& lines, const ImportOptions& options)
@@ -48,9 +122,11 @@ class Importer {
   Result<ImportResult> run(const pugi::xml_document& doc);
 
  private:
+  static std::size_t node_offset(const pugi::xml_node& node) {
+    return node.offset_debug() < 0 ? 0 : static_cast<std::size_t>(node.offset_debug());
+  }
   SourceLocation at(const pugi::xml_node& node) const {
-    return lines_.locate(
-        file_, node.offset_debug() < 0 ? 0 : static_cast<std::size_t>(node.offset_debug()));
+    return lines_.locate(file_, node_offset(node));
   }
   std::string where(const pugi::xml_node& node) const {
     const auto loc = at(node);
@@ -69,11 +145,19 @@ class Importer {
     result_.report.warnings.push_back(fmt::format("{}: {}", where(node), message));
   }
 
-  Result<std::string_view> required(const pugi::xml_node& node, const char* child,
-                                    std::string_view what) const {
-    const pugi::xml_node element = node.child(child);
-    if (!element) return fail(node, fmt::format("{}: missing <{}>", what, child));
+  Result<std::string_view> required(const pugi::xml_node& node, const pugi::xml_node& element,
+                                    const char* child, const What& what) const {
+    if (!element) return fail(node, fmt::format("{}: missing <{}>", what.str(), child));
     return trim(element.child_value());
+  }
+  Result<std::string_view> required(const pugi::xml_node& node, const char* child,
+                                    const What& what) const {
+    return required(node, node.child(child), child, what);
+  }
+  // A decimal number no larger than `max`, worded as internal::decimal on error.
+  Result<std::uint64_t> number(std::string_view text, std::uint64_t max, const What& what) const {
+    if (auto value = quick_decimal(text, max)) return *value;
+    return internal::decimal(text, max, what.str());
   }
   // A key written as a GUID or as the WFP name of a built-in object of `kind`. A name openfwp
   // does not know (netsh knows more built-in names than fwpmu.h lists, e.g.
@@ -90,23 +174,34 @@ class Importer {
   std::optional<Guid> optional_key(const pugi::xml_node& node, const char* child,
                                    model::WellKnownKind kind, std::string_view what,
                                    std::optional<std::string>& problem) const {
-    const std::string_view text = trim(node.child_value(child));
+    return optional_key(node.child(child), kind, what, problem);
+  }
+  std::optional<Guid> optional_key(const pugi::xml_node& element, model::WellKnownKind kind,
+                                   std::string_view what,
+                                   std::optional<std::string>& problem) const {
+    const std::string_view text = trim(element.child_value());
     if (text.empty()) return std::nullopt;
     return key(text, kind, what, problem);
   }
   Result<std::vector<std::uint8_t>> provider_data(const pugi::xml_node& node,
                                                   std::string_view what) const {
-    const std::string_view text = trim(node.child("providerData").child_value("data"));
+    return provider_data_element(node.child("providerData"), what);
+  }
+  Result<std::vector<std::uint8_t>> provider_data_element(const pugi::xml_node& element,
+                                                          std::string_view what) const {
+    const std::string_view text = trim(element.child_value("data"));
     auto bytes = parse_hex(text);
-    if (!bytes) {
-      return fail(node.child("providerData"),
-                  fmt::format("{}: <providerData><data> is not hex bytes", what));
-    }
+    if (!bytes)
+      return fail(element, fmt::format("{}: <providerData><data> is not hex bytes", what));
     return *bytes;
   }
   template <class Object>
   void flags(const pugi::xml_node& node, model::FlagKind kind, Object& object) const {
-    for (const auto& item : node.child("flags").children("item")) {
+    flag_items(node.child("flags"), kind, object);
+  }
+  template <class Object>
+  void flag_items(const pugi::xml_node& element, model::FlagKind kind, Object& object) const {
+    for (const auto& item : element.children("item")) {
       const std::string_view name = trim(item.child_value());
       if (auto bit = model::flag_from_text(kind, name)) {
         object.flags |= *bit;
@@ -140,7 +235,7 @@ class Importer {
   Result<void> callout(const pugi::xml_node& node);
   Result<void> filter(const pugi::xml_node& node);
   Result<Converted<model::Condition>> condition(const pugi::xml_node& node, model::LayerId layer,
-                                                std::string_view what);
+                                                const What& what);
   void state_layer_fields(const pugi::xml_node& layer);
   void synthesize();
   void choose_profile();
@@ -150,8 +245,8 @@ class Importer {
   const LineIndex& lines_;
   const ImportOptions& options_;
   ImportResult result_;
-  std::vector<SourceLocation> filter_where_;  // parallel to policy.filters
-  std::optional<bool> has_reserved_fields_;   // show state: ALE layers list RESERVED0
+  std::vector<std::size_t> filter_where_;    // offsets, parallel to policy.filters
+  std::optional<bool> has_reserved_fields_;  // show state: ALE layers list RESERVED0
   std::unordered_set<std::uint64_t> filter_ids_;
   std::unordered_set<Guid> filter_keys_;
   std::size_t filters_done_ = 0;
@@ -232,12 +327,11 @@ Result<void> Importer::callout(const pugi::xml_node& node) {
 }
 
 Result<Converted<model::Condition>> Importer::condition(const pugi::xml_node& node,
-                                                        model::LayerId layer,
-                                                        std::string_view what) {
+                                                        model::LayerId layer, const What& what) {
   OPENFWP_TRY(const std::string_view field_text, required(node, "fieldKey", what));
   OPENFWP_TRY(const std::string_view match_text, required(node, "matchType", what));
   const pugi::xml_node value_node = node.child("conditionValue");
-  if (!value_node) return fail(node, fmt::format("{}: missing <conditionValue>", what));
+  if (!value_node) return fail(node, fmt::format("{}: missing <conditionValue>", what.str()));
   const auto field = model::find_field(field_text);
   if (!field) {
     return Converted<model::Condition>{
@@ -255,11 +349,11 @@ Result<Converted<model::Condition>> Importer::condition(const pugi::xml_node& no
   }
   std::string lossy;
   auto value = internal::condition_value(value_node, layer, *field, lossy);
-  if (!value) return tl::unexpected(located(value.error(), value_node, what));
+  if (!value) return tl::unexpected(located(value.error(), value_node, what.str()));
   if (auto* u = std::get_if<Unsupported>(&*value)) {
     return Converted<model::Condition>{Unsupported{fmt::format("{}: {}", field_text, u->reason)}};
   }
-  if (!lossy.empty()) warn(value_node, fmt::format("{}: {}", what, lossy));
+  if (!lossy.empty()) warn(value_node, fmt::format("{}: {}", what.str(), lossy));
   return Converted<model::Condition>{
       model::Condition{*field, *match, std::get<model::ConditionValue>(std::move(*value))}};
 }
@@ -268,35 +362,36 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
   if (options_.progress && (++filters_done_ % 1024) == 0) {
     options_.progress(filters_done_, result_.report.filters_in_dump);
   }
+  const auto c = children_of(node, kFilterChildren);
   model::Filter f;
-  OPENFWP_TRY(const std::string_view key_text, required(node, "filterKey", "filter"));
+  OPENFWP_TRY(const std::string_view key_text,
+              required(node, c[kFilterKey], "filterKey", "filter"));
   auto parsed_key = Guid::parse(key_text);
   if (!parsed_key)
-    return fail(node.child("filterKey"), fmt::format("filter key \"{}\" is not a GUID", key_text));
+    return fail(c[kFilterKey], fmt::format("filter key \"{}\" is not a GUID", key_text));
   f.key = *parsed_key;
   OPENFWP_TRY(const std::string_view id_text,
-              required(node, "filterId", fmt::format("filter {}", key_text)));
-  auto id = internal::decimal(id_text, ~std::uint64_t{0}, "filterId");
-  if (!id) return tl::unexpected(located(id.error(), node.child("filterId"), "filter"));
+              required(node, c[kFilterId], "filterId", What("filter", key_text)));
+  auto id = number(id_text, ~std::uint64_t{0}, "filterId");
+  if (!id) return tl::unexpected(located(id.error(), c[kFilterId], "filter"));
   f.id = *id;
   const std::string what = fmt::format("filter {}", f.id);
-  if (!node.child("displayData")) return fail(node, what + ": missing <displayData>");
-  f.name = node.child("displayData").child_value("name");
-  f.description = node.child("displayData").child_value("description");
-  flags(node, model::FlagKind::kFilter, f);
+  if (!c[kDisplayData]) return fail(node, what + ": missing <displayData>");
+  f.name = c[kDisplayData].child_value("name");
+  f.description = c[kDisplayData].child_value("description");
+  flag_items(c[kFlags], model::FlagKind::kFilter, f);
   std::optional<std::string> problem;
-  f.provider =
-      optional_key(node, "providerKey", model::WellKnownKind::kProvider, "provider", problem);
-  OPENFWP_TRY(f.provider_data, provider_data(node, what));
-  f.provider_context =
-      optional_key(node, "providerContextKey", model::WellKnownKind::kProviderContext,
-                   "provider context", problem);
-  if (const auto raw = trim(node.child_value("rawContext")); !raw.empty()) {
-    auto value = internal::decimal(raw, ~std::uint64_t{0}, "rawContext");
-    if (!value) return tl::unexpected(located(value.error(), node.child("rawContext"), what));
+  f.provider = optional_key(c[kProviderKey], model::WellKnownKind::kProvider, "provider", problem);
+  OPENFWP_TRY(f.provider_data, provider_data_element(c[kProviderData], what));
+  f.provider_context = optional_key(c[kProviderContextKey], model::WellKnownKind::kProviderContext,
+                                    "provider context", problem);
+  if (const auto raw = trim(c[kRawContext].child_value()); !raw.empty()) {
+    auto value = number(raw, ~std::uint64_t{0}, "rawContext");
+    if (!value) return tl::unexpected(located(value.error(), c[kRawContext], what));
     f.raw_context = *value;
   }
-  OPENFWP_TRY(const std::string_view sublayer_text, required(node, "subLayerKey", what));
+  OPENFWP_TRY(const std::string_view sublayer_text,
+              required(node, c[kSubLayerKey], "subLayerKey", what));
   if (!sublayer_text.empty()) {
     f.sublayer =
         key(sublayer_text, model::WellKnownKind::kSublayer, "sublayer", problem).value_or(Guid{});
@@ -304,32 +399,32 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
   }
 
   // Weight as written.
-  const pugi::xml_node weight = node.child("weight");
+  const pugi::xml_node weight = c[kWeight];
   if (!weight) return fail(node, what + ": missing <weight>");
   const std::string_view weight_type = trim(weight.child_value("type"));
   if (weight_type == "FWP_EMPTY") {
     f.weight = {};
   } else if (weight_type == "FWP_UINT8" || weight_type == "FWP_UINT64") {
     const bool small = weight_type == "FWP_UINT8";
-    auto value = internal::decimal(weight.child_value(small ? "uint8" : "uint64"),
-                                   small ? 0xff : ~std::uint64_t{0}, what + " weight");
+    auto value = number(weight.child_value(small ? "uint8" : "uint64"),
+                        small ? 0xff : ~std::uint64_t{0}, What(what, "weight"));
     if (!value) return tl::unexpected(located(value.error(), weight, what));
     f.weight = {small ? model::Weight::Kind::kUint8 : model::Weight::Kind::kUint64, *value};
   } else {
     problem =
         fmt::format("weight type \"{}\" is not FWP_EMPTY, FWP_UINT8 or FWP_UINT64", weight_type);
   }
-  if (const pugi::xml_node recorded = node.child("effectiveWeight")) {
-    auto value = internal::decimal(recorded.child_value("uint64"), ~std::uint64_t{0},
-                                   what + " effectiveWeight");
+  if (const pugi::xml_node recorded = c[kEffectiveWeight]) {
+    auto value =
+        number(recorded.child_value("uint64"), ~std::uint64_t{0}, What(what, "effectiveWeight"));
     if (!value) return tl::unexpected(located(value.error(), recorded, what));
     f.recorded_effective_weight = *value;
   }
 
   // Action; netsh names the union member filterType whatever the action.
-  const pugi::xml_node action = node.child("action");
+  const pugi::xml_node action = c[kAction];
   if (!action) return fail(node, what + ": missing <action>");
-  OPENFWP_TRY(const std::string_view action_text, required(action, "type", what + " action"));
+  OPENFWP_TRY(const std::string_view action_text, required(action, "type", What(what, "action")));
   if (auto type = model::action_type_from_text(action_text)) {
     f.action = *type;
   } else if (!problem) {
@@ -344,22 +439,24 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
     }
     f.callout = key(callout_text, model::WellKnownKind::kCallout, "callout", problem);
   }
-  if (!trim(node.child_value("reserved")).empty() ||
-      node.child("reserved").first_child().type() == pugi::node_element) {
+  if (!trim(c[kReserved].child_value()).empty() ||
+      c[kReserved].first_child().type() == pugi::node_element) {
     if (!problem) problem = "<reserved> is not empty";
   }
 
   // Layer and conditions.
-  OPENFWP_TRY(const std::string_view layer_text, required(node, "layerKey", what));
+  OPENFWP_TRY(const std::string_view layer_text, required(node, c[kLayerKey], "layerKey", what));
   if (const auto layer = model::find_layer(layer_text)) {
     f.layer = *layer;
   } else if (!problem) {
     problem = fmt::format("unknown layer {}", layer_text);
   }
-  if (!problem) problem = unknown_child(node, kFilterChildren);
+  if (!problem && c.unknown != nullptr) {
+    problem = fmt::format("element <{}> is not understood", c.unknown);
+  }
   if (!problem) {
-    for (const auto& item : node.child("filterCondition").children("item")) {
-      OPENFWP_TRY(auto converted, condition(item, f.layer, what + " condition"));
+    for (const auto& item : c[kFilterCondition].children("item")) {
+      OPENFWP_TRY(auto converted, condition(item, f.layer, What(what, "condition")));
       if (auto* u = std::get_if<Unsupported>(&converted)) {
         problem = u->reason;
         break;
@@ -376,7 +473,7 @@ Result<void> Importer::filter(const pugi::xml_node& node) {
     keep_unsupported(node, "filter", std::string(key_text), f.name, *problem);
     return {};
   }
-  filter_where_.push_back(at(node));
+  filter_where_.push_back(node_offset(node));
   result_.policy.filters.push_back(std::move(f));
   return {};
 }
@@ -593,7 +690,7 @@ void Importer::check_weights() {
         *f.recorded_effective_weight,
         computed,
         model::automatic_weight(f.layer, f.conditions, report.profile).fields_without_slot,
-        filter_where_[i]};
+        lines_.locate(file_, filter_where_[i])};
     report.weight_mismatches.push_back(std::move(mismatch));
   }
 }
