@@ -655,6 +655,9 @@ void Importer::choose_profile() {
   // weights (win11 on a tie, the default).
   std::size_t best = 0;
   bool first = true;
+  const auto recorded = static_cast<std::size_t>(std::count_if(
+      result_.policy.filters.begin(), result_.policy.filters.end(),
+      [](const model::Filter& f) { return f.recorded_effective_weight.has_value(); }));
   for (const auto profile : {model::WeightProfile::kWin11, model::WeightProfile::kWin10,
                              model::WeightProfile::kVpnWin}) {
     std::size_t matches = 0;
@@ -669,6 +672,8 @@ void Importer::choose_profile() {
       report.profile = profile;
       first = false;
     }
+    // No later profile can reproduce more than all of them (and ties keep the earlier one).
+    if (best == recorded) break;
   }
   report.profile_reason =
       "best fit to the recorded effective weights: the dump does not say which Windows build it "
