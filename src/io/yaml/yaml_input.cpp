@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -20,8 +21,10 @@ namespace {
 constexpr int kMaxNesting = 64;
 
 // Where the nesting first goes deeper than `limit` (depth 0 if it never does). Counts flow
-// collections ([ and { outside quotes and comments) plus the block-sequence dashes opening the
-// line: an upper bound on yaml-cpp's recursion for that input.
+// collections ([ and { outside quotes, comments and block scalars) plus the block-sequence dashes
+// opening the line: an upper bound on yaml-cpp's recursion for that input. A block scalar (`|`
+// or `>` after a key or dash, ending its line) is text: its lines, those indented more than
+// the node that holds it, are skipped (an imported dump's verbatim XML may hold any brackets).
 struct NestingProbe {
   int depth = 0;
   std::uint32_t line = 1;
@@ -35,9 +38,22 @@ NestingProbe first_too_deep(std::string_view text, int limit) {
   bool comment = false;
   bool line_start = true;
   int dashes = 0;
+  std::size_t node_indent = 0;              // column of this line's first key or scalar
+  std::optional<std::size_t> block_indent;  // inside a block scalar held at this indent
   std::uint32_t line = 1;
   std::uint32_t column = 0;
   for (std::size_t i = 0; i < text.size() && worst.depth == 0; ++i) {
+    if (column == 0 && block_indent && quote == 0) {
+      const std::size_t end = std::min(text.find('\n', i), text.size());
+      const std::size_t first = std::min(text.find_first_not_of(' ', i), end);
+      if (first == end || first - i > *block_indent) {
+        // A line of the block scalar, or a blank one: on to its line break.
+        if (end == text.size()) break;
+        i = end;
+      } else {
+        block_indent.reset();
+      }
+    }
     const char c = text[i];
     ++column;
     auto note = [&](int depth) {
@@ -66,7 +82,10 @@ NestingProbe first_too_deep(std::string_view text, int limit) {
         note(++dashes + flow);
         continue;
       }
-      if (c != ' ' && c != '\t') line_start = false;
+      if (c != ' ' && c != '\t') {
+        line_start = false;
+        node_indent = column - 1;
+      }
     }
     switch (c) {
       case '#':
@@ -84,6 +103,25 @@ NestingProbe first_too_deep(std::string_view text, int limit) {
       case '}':
         flow = std::max(0, flow - 1);
         break;
+      case '|':
+      case '>': {
+        // A block scalar's indicator: after "key:" or "-" (or alone), then only chomping and
+        // indentation indicators up to the end of the line or a comment.
+        if (flow != 0) break;
+        const std::size_t before = text.find_last_not_of(" \t", i == 0 ? 0 : i - 1);
+        const bool after_key_or_dash = i == 0 || before == std::string_view::npos ||
+                                       text[before] == ':' || text[before] == '-' ||
+                                       text[before] == '\n';
+        std::size_t k = i + 1;
+        while (k < text.size() &&
+               (text[k] == '-' || text[k] == '+' || (text[k] >= '0' && text[k] <= '9'))) {
+          ++k;
+        }
+        while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) ++k;
+        const bool ends_line = k == text.size() || text[k] == '\n' || text[k] == '#';
+        if (after_key_or_dash && ends_line) block_indent = node_indent;
+        break;
+      }
       default:
         break;
     }

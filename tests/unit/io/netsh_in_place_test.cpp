@@ -142,5 +142,32 @@ TEST(DecodeDumpText, FindsInvalidUtf8PastLongAsciiRunsWithTheLine) {
   }
 }
 
+// Found by netsh_fuzz: the verbatim XML of an unsupported object is printed as a YAML block
+// scalar, and brackets in it must not count as nesting when the policy is read back.
+TEST(NetshInPlace, UnsupportedXmlWithManyBracketsRoundTrips) {
+  std::string text = dump("70002", "\n");
+  const std::string layer = "<layerKey>FWPM_LAYER_ALE_AUTH_CONNECT_V4</layerKey>";
+  text.replace(text.rfind(layer), layer.size(),
+               "<layerKey>{29243af8-0000-4b2d-9d6a-000000000001}</layerKey>");
+  text.replace(text.rfind("a <b> & c"), 1, std::string(200, '['));
+  auto result = import_netsh(text, "brackets.xml");
+  ASSERT_TRUE(result) << result.error().to_string();
+  ASSERT_EQ(result->policy.unsupported.size(), 1U);
+  const std::string printed = policy::print_policy(result->policy);
+  auto reparsed = policy::parse_policy(printed, "printed.yaml");
+  ASSERT_TRUE(reparsed) << reparsed.error().to_string();
+  EXPECT_EQ(policy::print_policy(*reparsed), printed);
+}
+
+TEST(NetshInPlace, NestingAfterABlockScalarIsStillBounded) {
+  const std::string deep = "b: " + std::string(100, '[') + std::string(100, ']') + "\n";
+  for (const std::string& text : {"a: |\n  [[[[ text\n" + deep, "- x: >-\n    [[[\n" + deep}) {
+    auto parsed = policy::parse_policy(text, "deep.yaml");
+    ASSERT_FALSE(parsed) << text;
+    EXPECT_NE(parsed.error().message.find("levels deep"), std::string::npos)
+        << parsed.error().to_string();
+  }
+}
+
 }  // namespace
 }  // namespace openfwp::io::netsh
