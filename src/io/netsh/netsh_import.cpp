@@ -114,6 +114,18 @@ std::optional<std::uint64_t> quick_decimal(std::string_view text, std::uint64_t 
   return value;
 }
 
+// The canonical order of policy files (policy.h, print_policy): objects by key, filters by id, so
+// that `fwp policy print` of an imported file gives it back unchanged and two dumps of one
+// machine diff cleanly whatever order netsh enumerated them in.
+void sort_canonically(policy::Policy& policy) {
+  auto by_key = [](const auto& a, const auto& b) { return a.key < b.key; };
+  std::sort(policy.providers.begin(), policy.providers.end(), by_key);
+  std::sort(policy.sublayers.begin(), policy.sublayers.end(), by_key);
+  std::sort(policy.callouts.begin(), policy.callouts.end(), by_key);
+  std::sort(policy.filters.begin(), policy.filters.end(),
+            [](const model::Filter& a, const model::Filter& b) { return a.id < b.id; });
+}
+
 class Importer {
  public:
   Importer(std::string_view file, const LineIndex& lines, const ImportOptions& options)
@@ -563,6 +575,7 @@ Result<ImportResult> Importer::run(const pugi::xml_document& doc) {
   choose_profile();
   check_weights();
   result_.policy.weight_profile = report.profile;
+  sort_canonically(result_.policy);
   return std::move(result_);
 }
 
