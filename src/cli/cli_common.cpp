@@ -2,7 +2,9 @@
 // Output, format and error plumbing shared by the verbs.
 #include "cli/cli_common.h"
 
+#include "io/netsh/netsh_import.h"
 #include "io/policy/policy.h"
+#include "io/yaml/yaml_input.h"
 #include "model/value_text.h"
 
 #include <fmt/format.h>
@@ -85,8 +87,22 @@ Result<model::IncomingValues> parse_incoming_values(model::LayerId layer,
   return in;
 }
 
+Result<io::policy::Policy> load_policy_or_dump(const std::string& path) {
+  OPENFWP_TRY(const std::string bytes, io::read_text_file(path, "policy file"));
+  if (!io::netsh::looks_like_xml(bytes)) return io::policy::parse_policy(bytes, path);
+  // A `netsh wfp show filters/state` dump, imported on the fly: what `fwp import` would write.
+  OPENFWP_TRY(auto imported, io::netsh::import_netsh(bytes, path));
+  if (!imported.policy.unsupported.empty()) {
+    std::cerr << fmt::format(
+        "fwp: warning: {}: {} objects openfwp cannot load were left out (see `fwp import "
+        "--summary {}`)\n",
+        path, imported.policy.unsupported.size(), path);
+  }
+  return std::move(imported.policy);
+}
+
 Result<void> load_policy_into(const std::string& path, engine::Engine& engine) {
-  OPENFWP_TRY(const auto policy, io::policy::load_policy_file(path));
+  OPENFWP_TRY(const auto policy, load_policy_or_dump(path));
   return io::policy::apply_policy(policy, engine);
 }
 

@@ -5,6 +5,7 @@
 
 #include "common/result.h"
 #include "engine/engine.h"
+#include "io/policy/policy.h"
 #include "model/incoming_values.h"
 
 #include <CLI/CLI.hpp>
@@ -44,6 +45,10 @@ Result<model::IncomingValues> parse_incoming_values(model::LayerId layer,
                                                     const std::vector<std::string>& assignments);
 
 /// Loads the policy file at `path` into `engine` in one transaction.
+/// A policy file (YAML or JSON), or a `netsh wfp show filters/state` XML dump imported on the fly
+/// (told apart by content). Import findings other than unsupported objects are not printed.
+Result<io::policy::Policy> load_policy_or_dump(const std::string& path);
+/// load_policy_or_dump, then apply_policy in one transaction.
 Result<void> load_policy_into(const std::string& path, engine::Engine& engine);
 
 /// The filter `ref` names in `store`: a run-time id, a "{key}" GUID or a display name. Errors

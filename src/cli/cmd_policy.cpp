@@ -16,7 +16,7 @@ struct PolicyArgs {
 };
 
 Result<io::policy::Policy> load_and_apply(const std::string& path, engine::Engine& engine) {
-  OPENFWP_TRY(auto policy, io::policy::load_policy_file(path));
+  OPENFWP_TRY(auto policy, load_policy_or_dump(path));
   OPENFWP_TRY_VOID(io::policy::apply_policy(policy, engine));
   return policy;
 }

@@ -762,4 +762,11 @@ Result<ImportResult> import_netsh_file(const std::string& path, const ImportOpti
   return import_decoded(std::move(text), path, options);
 }
 
+bool looks_like_xml(std::string_view bytes) {
+  if (bytes.starts_with("\xff\xfe") || bytes.starts_with("\xfe\xff")) return true;
+  if (bytes.starts_with("\xef\xbb\xbf")) bytes.remove_prefix(3);
+  const auto first = bytes.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && bytes[first] == '<';
+}
+
 }  // namespace openfwp::io::netsh

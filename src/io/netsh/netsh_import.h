@@ -101,4 +101,8 @@ Result<ImportResult> import_netsh(std::string_view bytes, std::string_view file,
 /// Reads and imports a file (kIo if it cannot be read).
 Result<ImportResult> import_netsh_file(const std::string& path, const ImportOptions& options = {});
 
+/// True if `bytes` look like XML (after a BOM and white space, a '<'; or UTF-16 text): how the
+/// verbs that take a policy tell a netsh dump from a policy file (YAML or JSON).
+bool looks_like_xml(std::string_view bytes);
+
 }  // namespace openfwp::io::netsh
