@@ -101,9 +101,10 @@ Result<io::policy::Policy> load_policy_or_dump(const std::string& path) {
   return std::move(imported.policy);
 }
 
-Result<void> load_policy_into(const std::string& path, engine::Engine& engine) {
-  OPENFWP_TRY(const auto policy, load_policy_or_dump(path));
-  return io::policy::apply_policy(policy, engine);
+HostEngine::HostEngine() { stack::install_stock_callouts(engine_, silent_drop_); }
+
+Result<void> HostEngine::apply(const io::policy::Policy& policy) {
+  return io::policy::apply_policy(policy, engine_);
 }
 
 Result<const model::Filter*> find_filter_ref(const engine::Store& store, const std::string& ref,

@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "io/policy/policy.h"
 #include "model/incoming_values.h"
+#include "stack/host.h"
 
 #include <CLI/CLI.hpp>
 
@@ -48,8 +49,23 @@ Result<model::IncomingValues> parse_incoming_values(model::LayerId layer,
 /// A policy file (YAML or JSON), or a `netsh wfp show filters/state` XML dump imported on the fly
 /// (told apart by content). Import findings other than unsupported objects are not printed.
 Result<io::policy::Policy> load_policy_or_dump(const std::string& path);
-/// load_policy_or_dump, then apply_policy in one transaction.
-Result<void> load_policy_into(const std::string& path, engine::Engine& engine);
+/// An engine set up as a Windows host's: Windows' stock callouts registered (every `fwp sim` host
+/// has them, so stealth-mode policies explain as on Windows), then a policy applied in one
+/// transaction. Not copyable or movable: the engine refers to its callout driver.
+class HostEngine {
+ public:
+  HostEngine();
+  HostEngine(const HostEngine&) = delete;
+  HostEngine& operator=(const HostEngine&) = delete;
+
+  /// io::policy::apply_policy into this engine.
+  Result<void> apply(const io::policy::Policy& policy);
+  engine::Engine& engine() { return engine_; }
+
+ private:
+  stack::SilentDropCallout silent_drop_;  // declared before engine_, so it outlives it
+  engine::Engine engine_;
+};
 
 /// The filter `ref` names in `store`: a run-time id, a "{key}" GUID or a display name. Errors
 /// (kFilterNotFound, or kUsage for a name several filters share) say what was looked for, in

@@ -82,12 +82,11 @@ int event(const EventArgs& args) {
   }
   auto event_layer = resolve_layer(args.layer_id);
   if (!event_layer) return report(event_layer.error());
-  engine::Engine engine;
-  stack::SilentDropCallout silent_drop;
-  stack::install_stock_callouts(engine, silent_drop);
-  if (auto loaded = load_policy_into(args.policy_path, engine); !loaded) {
-    return report(loaded.error());
-  }
+  auto policy = load_policy_or_dump(args.policy_path);
+  if (!policy) return report(policy.error());
+  HostEngine host;
+  if (auto applied = host.apply(*policy); !applied) return report(applied.error());
+  engine::Engine& engine = host.engine();
   const auto snapshot = engine.snapshot();
   const auto rank = engine::rank_filter(*snapshot, *id);
   if (!rank) {

@@ -63,13 +63,11 @@ int explain_layer(const ExplainArgs& args) {
   if (!layer) {
     return report(Error{ErrorCode::kLayerNotFound, model::unknown_layer_message(args.layer), {}});
   }
-  // A Windows host has the stock callouts registered; so does this one (as in `fwp sim`).
-  engine::Engine engine;
-  stack::SilentDropCallout silent_drop;
-  stack::install_stock_callouts(engine, silent_drop);
-  if (auto loaded = load_policy_into(args.policy_path, engine); !loaded) {
-    return report(loaded.error());
-  }
+  auto policy = load_policy_or_dump(args.policy_path);
+  if (!policy) return report(policy.error());
+  HostEngine host;
+  if (auto applied = host.apply(*policy); !applied) return report(applied.error());
+  engine::Engine& engine = host.engine();
   auto in = parse_incoming_values(*layer, args.values);
   if (!in) return report(in.error());
   const auto snapshot = engine.snapshot();
@@ -193,14 +191,12 @@ std::string endpoint_text(const IpAddress& address, std::optional<std::uint16_t>
 }
 
 // Runs the flow on a two-host network: "local" with the policy, "peer" permitting everything.
-Result<stack::Trace> run_flow(const ExplainArgs& args, const FlowSpec& spec) {
+Result<stack::Trace> run_flow(const FlowSpec& spec, const io::policy::Policy& policy) {
   stack::Network network;
   network.explain = true;
   stack::Host& local = network.add_host("local", {spec.local});
   stack::Host& peer = network.add_host("peer", {spec.remote});
-  if (auto loaded = load_policy_into(args.policy_path, local.engine()); !loaded) {
-    return tl::unexpected(loaded.error());
-  }
+  OPENFWP_TRY_VOID(io::policy::apply_policy(policy, local.engine()));
   const bool v6 = spec.local.is_v6;
   const stack::Identity anyone;
   auto settle = [&](Result<void> step) -> Result<void> {
@@ -240,17 +236,16 @@ std::string decided_by(const stack::TraceRecord& r) {
 int explain_flow(const ExplainArgs& args) {
   auto spec = parse_flow(args);
   if (!spec) return report(spec.error());
-  // The policy alone, for --expect and for naming filters.
-  engine::Engine engine;
-  stack::SilentDropCallout silent_drop;
-  stack::install_stock_callouts(engine, silent_drop);
-  if (auto loaded = load_policy_into(args.policy_path, engine); !loaded) {
-    return report(loaded.error());
-  }
-  const auto snapshot = engine.snapshot();
+  // Read once; applied to an engine of its own (for --expect and for naming filters) and to the
+  // simulated local host. Loading is deterministic, so filter ids agree between the two.
+  auto policy = load_policy_or_dump(args.policy_path);
+  if (!policy) return report(policy.error());
+  HostEngine host;
+  if (auto applied = host.apply(*policy); !applied) return report(applied.error());
+  const auto snapshot = host.engine().snapshot();
   auto expect = expected_filter(args, *snapshot);
   if (!expect) return report(expect.error());
-  auto trace = run_flow(args, *spec);
+  auto trace = run_flow(*spec, *policy);
   if (!trace) return report(trace.error());
 
   const std::string proto = spec->udp ? "udp" : "tcp";
