@@ -200,6 +200,8 @@ int run_import(const ImportArgs& args) {
   ProgressBar bar("importing", !args.quiet);
   options.progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
   const auto start = Clock::now();
+  // The XML parse comes before any filter can be counted: say what is happening meanwhile.
+  bar.message(fmt::format("{}: reading and parsing the XML…", args.dump_path));
   auto imported = io::netsh::import_netsh_file(args.dump_path, options);
   bar.finish();
   if (!imported) return report(imported.error());

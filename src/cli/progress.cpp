@@ -31,6 +31,13 @@ void ProgressBar::update(std::size_t done, std::size_t total) {
   std::fflush(stderr);
 }
 
+void ProgressBar::message(const std::string& text) {
+  if (!active_) return;
+  std::fputs(fmt::format("\r\033[K{} {}", label_, text).c_str(), stderr);
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
 void ProgressBar::finish() {
   if (!active_ || !drawn_) return;
   std::fputs("\r\033[K", stderr);

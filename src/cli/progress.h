@@ -17,6 +17,8 @@ class ProgressBar {
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
 
+  /// Shows `text` in place of the bar until the next update (a phase without a count).
+  void message(const std::string& text);
   void update(std::size_t done, std::size_t total);
   /// Clears the line; called by the destructor too.
   void finish();
