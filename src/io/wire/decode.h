@@ -18,13 +18,15 @@
 // decoder ever indexes the caller's span directly.
 //
 // Anomaly policy (Zeek's weirds; design.md "Data path"). A malformed or unexpected packet is a
-// result, not an error: `DecodeResult::anomaly` names the first reason decoding stopped and
+// result, not an error: `DecodeResult::failure` names the first reason decoding stopped and
 // the byte offset (from the start of the input) of the header that could not be decoded. The
 // layers decoded before that point stay in `DecodeResult::packet` (`has_ip`, `transport`),
 // so a driver can still report the discard with the addresses it knows. Conditions that real
 // captures show on healthy traffic are *notes*, not anomalies: wrong IPv4/TCP/UDP/ICMP
 // checksums (NICs with checksum offload write the capture before the checksum is filled in)
-// and Ethernet padding after the IP packet (`LinkInfo::trailer_length`).
+// and Ethernet padding after the IP packet (`LinkInfo::trailer_length`). Lengths are checked
+// against the bytes we were given, so a frame cut by the capture's snap length shows as
+// ipv4_total_length_mismatch / ipv6_payload_length_mismatch.
 //
 // Fragments. A non-first fragment (IPv4 offset ≠ 0, or IPv6 fragment header with offset ≠ 0)
 // decodes to IP level only: `IpInfo::fragment` is set and `transport` is `kNone`. A first
@@ -243,7 +245,7 @@ struct IcmpInfo {
 };
 
 enum class Transport : std::uint8_t {
-  kNone,  ///< not decoded: no IP, a non-first fragment, or stopped by an anomaly
+  kNone,  ///< not decoded: no IP, a non-first fragment, or a malformed transport header
   kTcp,
   kUdp,
   kIcmp,   ///< ICMP for IPv4, ICMPv6 for IPv6 (IpInfo::version tells)
