@@ -65,8 +65,8 @@ bool is_known_magic(std::span<const std::uint8_t> head) {
 
 CaptureFormat format_of(std::span<const std::uint8_t> head) {
   // The pcapng magic is a palindrome in byte order, so one comparison covers both.
-  const bool pcapng = head.size() >= 4 && head[0] == 0x0A && head[1] == 0x0D && head[2] == 0x0D &&
-                      head[3] == 0x0A;
+  const bool pcapng =
+      head.size() >= 4 && head[0] == 0x0A && head[1] == 0x0D && head[2] == 0x0D && head[3] == 0x0A;
   return pcapng ? CaptureFormat::kPcapng : CaptureFormat::kPcap;
 }
 
@@ -84,9 +84,9 @@ std::optional<Error> check_head(std::span<const std::uint8_t> head, std::size_t 
     return make_error(ErrorCode::kParse, name, "not a pcap or pcapng file");
   }
   if (format_of(head) == CaptureFormat::kPcap && size < kPcapFileHeaderSize) {
-    return make_error(ErrorCode::kParse, name,
-                      fmt::format("truncated pcap file header ({} of {} bytes)", size,
-                                  kPcapFileHeaderSize));
+    return make_error(
+        ErrorCode::kParse, name,
+        fmt::format("truncated pcap file header ({} of {} bytes)", size, kPcapFileHeaderSize));
   }
   return std::nullopt;
 }
@@ -95,7 +95,8 @@ std::optional<Error> check_head(std::span<const std::uint8_t> head, std::size_t 
 
 Result<void> PcapReader::State::open_stream(std::FILE* file) {
   std::array<char, PCAP_ERRBUF_SIZE> errbuf{};
-  handle = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf.data());
+  handle =
+      pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf.data());
   if (handle == nullptr) {
     std::fclose(file);
     return tl::unexpected(make_error(
@@ -120,8 +121,8 @@ Result<PcapReader> PcapReader::open(const std::string& path) {
   state->name = path;
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
-    return tl::unexpected(make_error(ErrorCode::kIo, path,
-                                     fmt::format("cannot open: {}", std::strerror(errno))));
+    return tl::unexpected(
+        make_error(ErrorCode::kIo, path, fmt::format("cannot open: {}", std::strerror(errno))));
   }
   std::array<std::uint8_t, 4> head{};
   const std::size_t got = std::fread(head.data(), 1, head.size(), file);
@@ -185,20 +186,20 @@ Result<std::optional<CapturedFrame>> PcapReader::next() {
     return std::optional<CapturedFrame>{};
   }
 
-  const std::string where =
-      state.frames_read == 0 ? std::string("before the first frame")
-                             : fmt::format("after frame {}", state.frames_read);
+  const std::string where = state.frames_read == 0
+                                ? std::string("before the first frame")
+                                : fmt::format("after frame {}", state.frames_read);
   const std::string at = offset >= 0 ? fmt::format(" (byte offset {})", offset) : std::string();
   if (status != 1) {
     // libpcap reports a short record as PCAP_ERROR with "truncated dump file; tried to read …"
     // (sf-pcap.c and sf-pcapng.c alike); anything else is a malformed record or block.
-    const std::string message = status == PCAP_ERROR ? pcap_geterr(state.handle)
-                                                     : fmt::format("pcap_next_ex returned {}",
-                                                                   status);
+    const std::string message = status == PCAP_ERROR
+                                    ? pcap_geterr(state.handle)
+                                    : fmt::format("pcap_next_ex returned {}", status);
     const bool truncated = message.find("truncated") != std::string::npos;
-    state.failure = make_error(ErrorCode::kParse, state.name,
-                               fmt::format("{} {}{}: {}", truncated ? "truncated" : "bad record",
-                                           where, at, message));
+    state.failure = make_error(
+        ErrorCode::kParse, state.name,
+        fmt::format("{} {}{}: {}", truncated ? "truncated" : "bad record", where, at, message));
     return tl::unexpected(*state.failure);
   }
 
@@ -210,10 +211,9 @@ Result<std::optional<CapturedFrame>> PcapReader::next() {
   std::int64_t timestamp_ns = 0;
   if (__builtin_mul_overflow(seconds, kNanosPerSecond, &timestamp_ns) ||
       __builtin_add_overflow(timestamp_ns, nanos, &timestamp_ns)) {
-    state.failure =
-        make_error(ErrorCode::kParse, state.name,
-                   fmt::format("frame {}{}: timestamp {}.{:09} s is out of range",
-                               state.frames_read + 1, at, seconds, nanos));
+    state.failure = make_error(ErrorCode::kParse, state.name,
+                               fmt::format("frame {}{}: timestamp {}.{:09} s is out of range",
+                                           state.frames_read + 1, at, seconds, nanos));
     return tl::unexpected(*state.failure);
   }
 

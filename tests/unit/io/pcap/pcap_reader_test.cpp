@@ -74,7 +74,9 @@ std::vector<OwnedFrame> read_all(PcapReader& reader, std::optional<Error>* error
     }
     if (!next->has_value()) return frames;
     const CapturedFrame& frame = **next;
-    frames.push_back(OwnedFrame{frame.index, frame.timestamp_ns, frame.original_length,
+    frames.push_back(OwnedFrame{frame.index,
+                                frame.timestamp_ns,
+                                frame.original_length,
                                 {frame.bytes.begin(), frame.bytes.end()}});
   }
 }
@@ -254,9 +256,9 @@ TEST(PcapReader, CaptureCutInsideFrameDataYieldsEarlierFramesThenError) {
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code, ErrorCode::kParse);
   EXPECT_EQ(error->where.file, path.string());
-  const std::string expected_prefix =
-      "truncated after frame 4 (byte offset " + std::to_string(offsets[4]) +
-      "): truncated dump file; tried to read ";
+  const std::string expected_prefix = "truncated after frame 4 (byte offset " +
+                                      std::to_string(offsets[4]) +
+                                      "): truncated dump file; tried to read ";
   EXPECT_EQ(error->message.substr(0, expected_prefix.size()), expected_prefix) << error->message;
   EXPECT_NE(error->message.find("captured bytes, only got 10"), std::string::npos)
       << error->message;
@@ -305,6 +307,25 @@ TEST(PcapReader, PcapngCutInsideBlockYieldsEarlierFramesThenError) {
       << error->to_string();
 }
 
+TEST(PcapReader, ImpossibleRecordLengthIsABadRecordNotATruncation) {
+  auto bytes = read_bytes(kCaptures / "udp_closed_port.pcap");
+  const auto offsets = pcap_record_offsets(bytes);
+  ASSERT_EQ(offsets.size(), 2U);
+  // The second record claims 2^31 - 1 captured bytes: more than any link type's maximum.
+  const std::uint32_t caplen = 0x7FFFFFFF;
+  std::memcpy(bytes.data() + offsets[1] + 8, &caplen, sizeof caplen);
+  auto reader = PcapReader::open_memory(bytes, "capture.pcap");
+  ASSERT_TRUE(reader);
+  std::optional<Error> error;
+  EXPECT_EQ(read_all(*reader, &error).size(), 1U);
+  ASSERT_TRUE(error);
+  const std::string expected_prefix =
+      "capture.pcap: bad record after frame 1 (byte offset " + std::to_string(offsets[1]) + "): ";
+  EXPECT_EQ(error->to_string().substr(0, expected_prefix.size()), expected_prefix)
+      << error->to_string();
+  EXPECT_NE(error->message.find("2147483647"), std::string::npos) << error->message;
+}
+
 TEST(PcapReader, HeaderOnlyCaptureIsCleanlyEmpty) {
   const auto bytes = read_bytes(kCaptures / "udp_closed_port.pcap");
   std::vector<std::uint8_t> header(bytes.begin(), bytes.begin() + 24);
@@ -343,8 +364,7 @@ TEST(PcapReader, EmptyFileIsRejectedByName) {
   const fs::path path = dir.write("empty.pcap", {});
   auto reader = PcapReader::open(path.string());
   ASSERT_FALSE(reader);
-  EXPECT_EQ(reader.error().to_string(),
-            path.string() + ": empty file (not a pcap or pcapng file)");
+  EXPECT_EQ(reader.error().to_string(), path.string() + ": empty file (not a pcap or pcapng file)");
   auto from_memory = PcapReader::open_memory({}, "empty.pcap");
   ASSERT_FALSE(from_memory);
   EXPECT_EQ(from_memory.error().to_string(), "empty.pcap: empty file (not a pcap or pcapng file)");
