@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -20,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kCaptures = fs::path(OPENFWP_SOURCE_DIR) / "tests/data/pcap";
+fs::path captures_dir() { return fs::path(OPENFWP_SOURCE_DIR) / "tests/data/pcap"; }
 
 constexpr int kEthernet = 1;     // LINKTYPE_ETHERNET / DLT_EN10MB
 constexpr int kLinuxSll = 113;   // LINKTYPE_LINUX_SLL
@@ -36,7 +37,7 @@ struct CaptureCase {
   bool nanosecond;  // written with nanosecond timestamps
 };
 
-const CaptureCase kCases[] = {
+constexpr std::array<CaptureCase, 8> kCases = {{
     {"tcp_handshake_data.pcap", CaptureFormat::kPcap, kEthernet, "EN10MB", 16, 262144, false},
     {"tcp_syn_closed_port.pcap", CaptureFormat::kPcap, kEthernet, "EN10MB", 2, 262144, false},
     {"nmap_syn_scan.pcap", CaptureFormat::kPcap, kEthernet, "EN10MB", 27, 262144, false},
@@ -47,7 +48,7 @@ const CaptureCase kCases[] = {
     {"tcp_handshake_data_sll2.pcap", CaptureFormat::kPcap, kLinuxSll2, "LINUX_SLL2", 14, 262144,
      false},
     {"udp_closed_port_sll.pcap", CaptureFormat::kPcap, kLinuxSll, "LINUX_SLL", 2, 262144, false},
-};
+}};
 
 std::vector<std::uint8_t> read_bytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -98,7 +99,7 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   fs::path write(const std::string& name, std::span<const std::uint8_t> bytes) const {
-    const fs::path file = path_ / name;
+    fs::path file = path_ / name;
     std::ofstream out(file, std::ios::binary);
     out.write(reinterpret_cast<const char*>(bytes.data()),
               static_cast<std::streamsize>(bytes.size()));
@@ -129,7 +130,7 @@ class RealCapture : public ::testing::TestWithParam<CaptureCase> {};
 
 TEST_P(RealCapture, HeaderFrameCountAndTimestampsAreAsRecorded) {
   const CaptureCase& c = GetParam();
-  auto reader = PcapReader::open((kCaptures / c.file).string());
+  auto reader = PcapReader::open((captures_dir() / c.file).string());
   ASSERT_TRUE(reader) << reader.error().to_string();
   EXPECT_EQ(reader->format(), c.format);
   EXPECT_EQ(reader->link_type(), c.link_type);
@@ -168,7 +169,7 @@ TEST_P(RealCapture, HeaderFrameCountAndTimestampsAreAsRecorded) {
 
 TEST_P(RealCapture, OpenMemoryAgreesWithOpen) {
   const CaptureCase& c = GetParam();
-  const fs::path path = kCaptures / c.file;
+  const fs::path path = captures_dir() / c.file;
   auto from_file = PcapReader::open(path.string());
   const auto bytes = read_bytes(path);
   auto from_memory = PcapReader::open_memory(bytes, c.file);
@@ -191,7 +192,7 @@ INSTANTIATE_TEST_SUITE_P(TestData, RealCapture, ::testing::ValuesIn(kCases),
                          });
 
 TEST(PcapReader, SnapLengthCutIsReported) {
-  auto reader = PcapReader::open((kCaptures / "tcp_handshake_data_snap128.pcapng").string());
+  auto reader = PcapReader::open((captures_dir() / "tcp_handshake_data_snap128.pcapng").string());
   ASSERT_TRUE(reader) << reader.error().to_string();
   std::size_t cut = 0;
   std::size_t whole = 0;
@@ -216,7 +217,7 @@ TEST(PcapReader, SnapLengthCutIsReported) {
 }
 
 TEST(PcapReader, FullSnapLengthCutsNothing) {
-  auto reader = PcapReader::open((kCaptures / "tcp_handshake_data.pcap").string());
+  auto reader = PcapReader::open((captures_dir() / "tcp_handshake_data.pcap").string());
   ASSERT_TRUE(reader);
   while (true) {
     auto next = reader->next();
@@ -227,7 +228,7 @@ TEST(PcapReader, FullSnapLengthCutsNothing) {
 }
 
 TEST(PcapReader, MovedReaderKeepsReading) {
-  auto opened = PcapReader::open((kCaptures / "tcp_syn_closed_port.pcap").string());
+  auto opened = PcapReader::open((captures_dir() / "tcp_syn_closed_port.pcap").string());
   ASSERT_TRUE(opened);
   PcapReader reader = std::move(*opened);
   ASSERT_TRUE(reader.next());
@@ -239,7 +240,7 @@ TEST(PcapReader, MovedReaderKeepsReading) {
 // --- Truncated captures: the frames before the cut, then a located error ----------------
 
 TEST(PcapReader, CaptureCutInsideFrameDataYieldsEarlierFramesThenError) {
-  const auto bytes = read_bytes(kCaptures / "tcp_handshake_data.pcap");
+  const auto bytes = read_bytes(captures_dir() / "tcp_handshake_data.pcap");
   const auto offsets = pcap_record_offsets(bytes);
   ASSERT_EQ(offsets.size(), 16U);
   // Frame 5 (index 4) is the first data segment: cut 10 bytes into its data.
@@ -272,7 +273,7 @@ TEST(PcapReader, CaptureCutInsideFrameDataYieldsEarlierFramesThenError) {
 }
 
 TEST(PcapReader, CaptureCutInsideRecordHeaderYieldsEarlierFramesThenError) {
-  const auto bytes = read_bytes(kCaptures / "nmap_syn_scan.pcap");
+  const auto bytes = read_bytes(captures_dir() / "nmap_syn_scan.pcap");
   const auto offsets = pcap_record_offsets(bytes);
   ASSERT_EQ(offsets.size(), 27U);
   const std::size_t cut_at = offsets[26] + 7;  // 7 of the last record header's 16 bytes
@@ -289,7 +290,7 @@ TEST(PcapReader, CaptureCutInsideRecordHeaderYieldsEarlierFramesThenError) {
 }
 
 TEST(PcapReader, PcapngCutInsideBlockYieldsEarlierFramesThenError) {
-  const auto bytes = read_bytes(kCaptures / "tcp_handshake_data_snap128.pcapng");
+  const auto bytes = read_bytes(captures_dir() / "tcp_handshake_data_snap128.pcapng");
   auto whole = PcapReader::open_memory(bytes);
   ASSERT_TRUE(whole);
   const auto all = read_all(*whole);
@@ -308,7 +309,7 @@ TEST(PcapReader, PcapngCutInsideBlockYieldsEarlierFramesThenError) {
 }
 
 TEST(PcapReader, ImpossibleRecordLengthIsABadRecordNotATruncation) {
-  auto bytes = read_bytes(kCaptures / "udp_closed_port.pcap");
+  auto bytes = read_bytes(captures_dir() / "udp_closed_port.pcap");
   const auto offsets = pcap_record_offsets(bytes);
   ASSERT_EQ(offsets.size(), 2U);
   // The second record claims 2^31 - 1 captured bytes: more than any link type's maximum.
@@ -327,7 +328,7 @@ TEST(PcapReader, ImpossibleRecordLengthIsABadRecordNotATruncation) {
 }
 
 TEST(PcapReader, HeaderOnlyCaptureIsCleanlyEmpty) {
-  const auto bytes = read_bytes(kCaptures / "udp_closed_port.pcap");
+  const auto bytes = read_bytes(captures_dir() / "udp_closed_port.pcap");
   std::vector<std::uint8_t> header(bytes.begin(), bytes.begin() + 24);
   auto reader = PcapReader::open_memory(header);
   ASSERT_TRUE(reader) << reader.error().to_string();
@@ -338,7 +339,7 @@ TEST(PcapReader, HeaderOnlyCaptureIsCleanlyEmpty) {
 }
 
 TEST(PcapReader, CutInsideFileHeaderIsAnOpenError) {
-  const auto bytes = read_bytes(kCaptures / "udp_closed_port.pcap");
+  const auto bytes = read_bytes(captures_dir() / "udp_closed_port.pcap");
   std::vector<std::uint8_t> cut(bytes.begin(), bytes.begin() + 10);
   auto reader = PcapReader::open_memory(cut, "capture.pcap");
   ASSERT_FALSE(reader);
@@ -379,7 +380,7 @@ TEST(PcapReader, MissingFileIsAnIoError) {
 }
 
 TEST(PcapReader, ShortNonCaptureIsRejected) {
-  const std::uint8_t two[] = {0xA1, 0xB2};
+  const std::array<std::uint8_t, 2> two = {0xA1, 0xB2};
   auto reader = PcapReader::open_memory(two, "x.pcap");
   ASSERT_FALSE(reader);
   EXPECT_EQ(reader.error().to_string(), "x.pcap: not a pcap or pcapng file");
