@@ -7,6 +7,7 @@
 #include "common/result.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,9 @@ struct DecodedText {
 Result<DecodedText> decode_dump_text(std::string_view bytes, std::string_view file);
 /// The same, taking the bytes: UTF-8 input becomes the result without a copy.
 Result<DecodedText> decode_dump_text_owned(std::string bytes, std::string_view file);
+
+/// Appends `code_point` (a Unicode scalar value, not a surrogate) to `out` as UTF-8.
+void append_utf8(std::string& out, std::uint32_t code_point);
 
 /// Line and column (1-based; the column counts bytes) of byte offsets into one text.
 class LineIndex {

@@ -7,6 +7,7 @@
 
 #include "common/ip_address.h"
 #include "common/strings.h"
+#include "io/netsh/text_decoding.h"
 #include "model/value_text.h"
 
 #include <fmt/format.h>
@@ -42,16 +43,7 @@ std::optional<std::string> utf16le_path(const std::vector<std::uint8_t>& bytes) 
     const auto unit = static_cast<std::uint32_t>(bytes[i] | (bytes[i + 1] << 8));
     if (unit == 0) break;                                       // the terminating NUL
     if (unit >= 0xd800 && unit <= 0xdfff) return std::nullopt;  // paths are BMP in practice
-    if (unit < 0x80) {
-      out += static_cast<char>(unit);
-    } else if (unit < 0x800) {
-      out += static_cast<char>(0xc0 | (unit >> 6));
-      out += static_cast<char>(0x80 | (unit & 0x3f));
-    } else {
-      out += static_cast<char>(0xe0 | (unit >> 12));
-      out += static_cast<char>(0x80 | ((unit >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (unit & 0x3f));
-    }
+    append_utf8(out, unit);
   }
   return out;
 }
