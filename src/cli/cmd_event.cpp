@@ -161,7 +161,9 @@ void add_event_verb(CLI::App& app, VerbAction& run) {
                   "The event's \"Layer Run-Time ID\" (FWPS_BUILTIN_LAYERS value), or a layer "
                   "name, alias or GUID")
       ->required();
-  cmd->add_option("--policy", args->policy_path, "Policy file (YAML or JSON)")->required();
+  cmd->add_option("--policy", args->policy_path,
+                  "Policy file (YAML or JSON) or a netsh wfp XML dump")
+      ->required();
   cmd->add_option("VALUES", args->values,
                   "The event's values as FIELD=VALUE (e.g. ip_protocol=tcp ip_remote_port=23); "
                   "given, the classification is re-run and the filter confirmed or not");

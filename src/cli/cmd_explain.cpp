@@ -387,7 +387,9 @@ void add_explain_verb(CLI::App& app, VerbAction& run) {
       "explain",
       "Packet-tracer for WFP: explain one classification (--layer) or a whole connection "
       "through the host stack (--flow)");
-  cmd->add_option("--policy", args->policy_path, "Policy file (YAML or JSON)")->required();
+  cmd->add_option("--policy", args->policy_path,
+                  "Policy file (YAML or JSON) or a netsh wfp XML dump")
+      ->required();
   cmd->add_option("--layer", args->layer,
                   "Explain one classification at this layer: WFP name, alias or GUID");
   cmd->add_option("VALUES", args->values,

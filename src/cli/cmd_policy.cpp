@@ -59,14 +59,18 @@ void add_policy_verb(CLI::App& app, VerbAction& run) {
 
   auto check_args = std::make_shared<PolicyArgs>();
   auto* check_cmd = policy->add_subcommand("check", "Load a policy into an engine; report counts");
-  check_cmd->add_option("POLICY", check_args->path, "Policy file (YAML or JSON)")->required();
+  check_cmd
+      ->add_option("POLICY", check_args->path, "Policy file (YAML or JSON) or a netsh wfp XML dump")
+      ->required();
   check_args->output.bind(*check_cmd, {"text"});
   check_cmd->callback([&run, check_args] { run = [check_args] { return check(*check_args); }; });
 
   auto print_args = std::make_shared<PolicyArgs>();
   auto* print_cmd =
       policy->add_subcommand("print", "Print a policy in canonical YAML (ids and keys assigned)");
-  print_cmd->add_option("POLICY", print_args->path, "Policy file (YAML or JSON)")->required();
+  print_cmd
+      ->add_option("POLICY", print_args->path, "Policy file (YAML or JSON) or a netsh wfp XML dump")
+      ->required();
   print_args->output.bind(*print_cmd, {"text"});
   print_cmd->callback([&run, print_args] { run = [print_args] { return print(*print_args); }; });
 }
