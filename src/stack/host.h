@@ -12,6 +12,7 @@
 #include "engine/engine.h"
 #include "flow/flow_table.h"
 #include "stack/layer_sequence.h"
+#include "stack/layer_walker.h"
 #include "stack/packet.h"
 #include "stack/scenario.h"
 
@@ -114,41 +115,20 @@ class Host {
     bool listening = false;
   };
 
-  // What one classification is about; becomes the layer's incoming values.
-  struct Context {
-    std::string event;
-    bool v6 = false;
-    flow::FlowKey key;
-    const Identity* identity = nullptr;
-    bool inbound = false;
-    bool reauth = false;
-    std::optional<std::uint64_t> flow;
-    std::uint64_t* flow_context = nullptr;  // the flow's callout context slot
-    std::uint8_t icmp_type = 0;
-    std::uint8_t icmp_code = 0;
-    std::string discard_reason;
-    std::span<const std::uint8_t> data;  // stream / datagram payload, for callouts
+  using Context = ClassifyContext;
 
-    // The classification belongs to `f`: its id for the trace, its context for callouts.
-    void attach(flow::FlowState& f) {
-      flow = f.id;
-      flow_context = &f.callout_context;
-    }
-  };
-
-  // Classifies at `stage`; on a block, also classifies the _DISCARD twin. True if permitted.
-  bool pass(Stage stage, const Context& context);
-  bool pass_all(std::span<const Stage> stages, const Context& context);
-  // Classifies the _DISCARD layer of `stage` only (packets the stack drops itself). True if a
-  // filter there blocked: the stack must then stay silent (stealth mode).
-  bool discard_blocked(Stage stage, const Context& context);
-  engine::Decision classify(model::LayerId layer, const Context& context);
-  void record_classification(model::LayerId layer, const Context& context,
-                             const model::IncomingValues& in, const engine::Decision& decision);
-  void note(const std::string& event, std::string text);
-
-  // ALE: authorize a new flow or reauthorize a stale one. True if the flow may pass.
-  bool authorize_packet(flow::FlowState& flow, const Context& context, bool outbound);
+  // Classification goes through the walker (layer_walker.h), shared with the pcap replay.
+  bool pass(Stage stage, const Context& context) { return walker_.pass(stage, context); }
+  bool pass_all(std::span<const Stage> stages, const Context& context) {
+    return walker_.pass_all(stages, context);
+  }
+  bool discard_blocked(Stage stage, const Context& context) {
+    return walker_.discard_blocked(stage, context);
+  }
+  bool authorize_packet(flow::FlowState& flow, const Context& context, bool outbound) {
+    return walker_.authorize_packet(flow, context, outbound);
+  }
+  void note(const std::string& event, std::string text) { walker_.note(event, std::move(text)); }
 
   // bind() proper: the port bound (an ephemeral one for 0), or nullopt if ALE blocked it.
   Result<std::optional<std::uint16_t>> bind_port(bool udp, bool v6, std::uint16_t port,
@@ -188,6 +168,7 @@ class Host {
   engine::Engine engine_;
   flow::FlowTable flows_;
   SilentDropCallout silent_drop_;
+  LayerWalker walker_;
   std::map<std::tuple<bool, bool, std::uint16_t>, Binding> bindings_;  // (udp, v6, port)
   std::map<std::string, Connection> connections_;                      // by label
   std::uint16_t next_ephemeral_ = 49152;

@@ -18,7 +18,7 @@
 
 namespace openfwp::stack {
 
-class Network {
+class Network final : public ClassificationSink {
  public:
   /// One-way delay of the link.
   static constexpr std::uint64_t kLinkDelayUs = 500;
@@ -49,7 +49,8 @@ class Network {
   /// record carries its explanation (`fwp explain --flow`). Off by default: it allocates.
   bool explain = false;
 
-  void record(TraceRecord record);
+  bool wants_explanations() const override { return explain; }
+  void record(TraceRecord record) override;
   const Trace& trace() const { return trace_; }
 
  private:
