@@ -82,5 +82,6 @@ void add_policy_verb(CLI::App& app, VerbAction& run);
 void add_sim_verb(CLI::App& app, VerbAction& run);
 void add_import_verb(CLI::App& app, VerbAction& run);
 void add_event_verb(CLI::App& app, VerbAction& run);
+void add_replay_verb(CLI::App& app, VerbAction& run);
 
 }  // namespace openfwp::cli

@@ -19,6 +19,7 @@ int run(int argc, char** argv) {
   openfwp::cli::add_sim_verb(app, action);
   openfwp::cli::add_import_verb(app, action);
   openfwp::cli::add_event_verb(app, action);
+  openfwp::cli::add_replay_verb(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

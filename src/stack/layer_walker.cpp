@@ -55,7 +55,7 @@ engine::Decision LayerWalker::classify(model::LayerId layer, const ClassifyConte
       set_if_present(in, FieldId::kAleUserId, model::Sid{context.identity->user});
     }
   }
-  set_if_present(in, FieldId::kFlags, context.reauth ? kFlagIsReauthorize : 0U);
+  set_if_present(in, FieldId::kFlags, context.flags | (context.reauth ? kFlagIsReauthorize : 0U));
   set_if_present(in, FieldId::kDirection, context.inbound ? kDirectionInbound : kDirectionOutbound);
 
   engine::ClassifyMetadata metadata;

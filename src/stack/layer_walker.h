@@ -39,6 +39,9 @@ struct ClassifyContext {
   const Identity* identity = nullptr;
   bool inbound = false;
   bool reauth = false;
+  /// Further FWP_CONDITION_FLAG_* bits for FWPM_CONDITION_FLAGS (fragments, reassembled
+  /// packets); `reauth` adds FWP_CONDITION_FLAG_IS_REAUTHORIZE.
+  std::uint32_t flags = 0;
   std::optional<std::uint64_t> flow;
   std::uint64_t* flow_context = nullptr;  // the flow's callout context slot
   std::uint8_t icmp_type = 0;

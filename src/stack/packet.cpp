@@ -3,23 +3,35 @@
 
 namespace openfwp::stack {
 
-std::string Packet::event_name() const {
+std::string packet_event_name(std::uint8_t protocol, const TcpFlags& tcp, bool has_payload,
+                              bool icmp_error) {
   if (protocol == ip_protocol::kTcp) {
     if (tcp.rst) return "RST";
     if (tcp.syn) return tcp.ack ? "SYN-ACK" : "SYN";
     if (tcp.fin) return "FIN";
-    if (!payload.empty()) return "segment";
+    if (has_payload) return "segment";
     return "ACK";
   }
-  if (protocol == ip_protocol::kIcmp || protocol == ip_protocol::kIcmpV6) return "icmp-error";
+  if ((protocol == ip_protocol::kIcmp || protocol == ip_protocol::kIcmpV6) && icmp_error) {
+    return "icmp-error";
+  }
   return "datagram";
 }
 
-std::string Packet::ip_event_name() const {
-  if (protocol == ip_protocol::kTcp && !payload.empty() && !tcp.syn && !tcp.fin && !tcp.rst) {
+std::string packet_ip_event_name(std::uint8_t protocol, const TcpFlags& tcp, bool has_payload,
+                                 bool icmp_error) {
+  if (protocol == ip_protocol::kTcp && has_payload && !tcp.syn && !tcp.fin && !tcp.rst) {
     return "datagram";
   }
-  return event_name();
+  return packet_event_name(protocol, tcp, has_payload, icmp_error);
+}
+
+std::string Packet::event_name() const {
+  return packet_event_name(protocol, tcp, !payload.empty(), true);
+}
+
+std::string Packet::ip_event_name() const {
+  return packet_ip_event_name(protocol, tcp, !payload.empty(), true);
 }
 
 }  // namespace openfwp::stack

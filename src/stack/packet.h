@@ -54,4 +54,12 @@ struct Packet {
   std::string ip_event_name() const;
 };
 
+/// The founding document's name for a packet: SYN, SYN-ACK, ACK, RST, FIN, segment (TCP data),
+/// icmp-error, datagram (UDP, ICMP queries, other protocols).
+std::string packet_event_name(std::uint8_t protocol, const TcpFlags& tcp, bool has_payload,
+                              bool icmp_error);
+/// The name at the IP packet layers, where a TCP data segment is a "datagram".
+std::string packet_ip_event_name(std::uint8_t protocol, const TcpFlags& tcp, bool has_payload,
+                                 bool icmp_error);
+
 }  // namespace openfwp::stack

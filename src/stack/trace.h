@@ -35,6 +35,8 @@ struct TraceRecord {
   std::optional<std::uint64_t> filter_id;
   std::optional<std::uint64_t> flow;
   bool reauth = false;
+  /// pcap replay: the capture frame (from 1) this record is about; nullopt in simulations.
+  std::optional<std::uint64_t> packet;
   std::string note;  ///< why (discard reason, application result); may be empty
   /// Set for classifications when Network::explain is on; shared so that copying a trace is
   /// cheap.

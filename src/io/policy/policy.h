@@ -71,4 +71,11 @@ Policy policy_from_store(const engine::Store& store);
 /// On failure nothing is added and the error names the object and where the file wrote it.
 Result<void> apply_policy(const Policy& policy, engine::Engine& engine);
 
+/// Replaces what `engine` holds by `policy`, in one transaction: every filter, and every
+/// provider, sublayer and callout not in `base` (the built-in objects, e.g. the engine's store
+/// before the first policy), is deleted, then `policy` is added. The policy epoch advances, so
+/// ALE flows are reauthorized (what `fwp replay --policy-change` does mid-capture).
+Result<void> replace_policy(const Policy& policy, engine::Engine& engine,
+                            const engine::Store& base);
+
 }  // namespace openfwp::io::policy

@@ -45,31 +45,55 @@ bool is_existing_builtin(const engine::Store& committed, const model::Callout& c
   return existing != nullptr && existing->applicable_layer == callout.applicable_layer;
 }
 
+// Adds the policy's objects inside an open transaction; `base` holds the built-in objects.
+Result<void> add_policy_objects(const Policy& policy, engine::Engine& engine,
+                                const engine::Store& base) {
+  if (policy.weight_profile) OPENFWP_TRY_VOID(engine.set_weight_profile(*policy.weight_profile));
+  OPENFWP_TRY_VOID(add_all(policy.providers, policy.provider_locations, "provider",
+                           [&](const model::Provider& p) { return engine.add_provider(p); }));
+  OPENFWP_TRY_VOID(add_all(policy.sublayers, policy.sublayer_locations, "sublayer",
+                           [&](const model::Sublayer& s) -> Result<void> {
+                             if (is_existing_builtin(base, s)) return {};
+                             return engine.add_sublayer(s);
+                           }));
+  OPENFWP_TRY_VOID(add_all(policy.callouts, policy.callout_locations, "callout",
+                           [&](const model::Callout& c) -> Result<void> {
+                             if (is_existing_builtin(base, c)) return {};
+                             OPENFWP_TRY_VOID(engine.add_callout(c));
+                             return {};
+                           }));
+  return add_all(policy.filters, policy.filter_locations, "filter",
+                 [&](const model::Filter& f) -> Result<void> {
+                   OPENFWP_TRY_VOID(engine.add_filter(f));
+                   return {};
+                 });
+}
+
 }  // namespace
 
 Result<void> apply_policy(const Policy& policy, engine::Engine& engine) {
   const auto committed = engine.snapshot();  // what existed before this policy
+  return engine.in_transaction(
+      [&]() -> Result<void> { return add_policy_objects(policy, engine, committed->store()); });
+}
+
+Result<void> replace_policy(const Policy& policy, engine::Engine& engine,
+                            const engine::Store& base) {
+  const auto current = engine.snapshot();
+  const engine::Store& store = current->store();
   return engine.in_transaction([&]() -> Result<void> {
-    if (policy.weight_profile) OPENFWP_TRY_VOID(engine.set_weight_profile(*policy.weight_profile));
-    OPENFWP_TRY_VOID(add_all(policy.providers, policy.provider_locations, "provider",
-                             [&](const model::Provider& p) { return engine.add_provider(p); }));
-    OPENFWP_TRY_VOID(add_all(policy.sublayers, policy.sublayer_locations, "sublayer",
-                             [&](const model::Sublayer& s) -> Result<void> {
-                               if (is_existing_builtin(committed->store(), s)) return {};
-                               return engine.add_sublayer(s);
-                             }));
-    OPENFWP_TRY_VOID(add_all(policy.callouts, policy.callout_locations, "callout",
-                             [&](const model::Callout& c) -> Result<void> {
-                               if (is_existing_builtin(committed->store(), c)) return {};
-                               OPENFWP_TRY_VOID(engine.add_callout(c));
-                               return {};
-                             }));
-    OPENFWP_TRY_VOID(add_all(policy.filters, policy.filter_locations, "filter",
-                             [&](const model::Filter& f) -> Result<void> {
-                               OPENFWP_TRY_VOID(engine.add_filter(f));
-                               return {};
-                             }));
-    return {};
+    // Filters first: sublayers, callouts and providers in use cannot be deleted.
+    for (const auto& [id, filter] : store.filters()) OPENFWP_TRY_VOID(engine.delete_filter(id));
+    for (const auto& [key, callout] : store.callouts()) {
+      if (base.find_callout(key) == nullptr) OPENFWP_TRY_VOID(engine.delete_callout(key));
+    }
+    for (const auto& [key, sublayer] : store.sublayers()) {
+      if (base.find_sublayer(key) == nullptr) OPENFWP_TRY_VOID(engine.delete_sublayer(key));
+    }
+    for (const auto& [key, provider] : store.providers()) {
+      if (base.find_provider(key) == nullptr) OPENFWP_TRY_VOID(engine.delete_provider(key));
+    }
+    return add_policy_objects(policy, engine, base);
   });
 }
 

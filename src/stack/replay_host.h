@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: Apache-2.0
+// ReplayHost: the local host of a pcap replay. Where the simulator's Host *makes* traffic,
+// ReplayHost *watches* it: every captured packet is one the local host sent or received, and
+// the host model says which WFP layers it would have traversed, in the documented order, and
+// what the policy would have done to it.
+#pragma once
+
+// Design
+// ------
+// Socket operations are inferred, not given (issue #5):
+//   - an outbound SYN of a new connection is a connect(): bind (BIND_REDIRECT,
+//     RESOURCE_ASSIGNMENT) of its local port the first time the port is seen, CONNECT_REDIRECT,
+//     AUTH_CONNECT, then the send layers;
+//   - an inbound SYN is an accept() if the local host answered it with a SYN-ACK or the port
+//     is seen listening elsewhere in the capture (INBOUND_TRANSPORT, AUTH_RECV_ACCEPT); it hit a
+//     closed port if the host answered with a RST or the port is never seen listening
+//     (INBOUND_TRANSPORT_DISCARD, "no endpoint");
+//   - the first outbound datagram of a UDP (or other protocol) 5-tuple is a sendto() (bind the
+//     first time, CONNECT_REDIRECT, AUTH_CONNECT, FLOW_ESTABLISHED); an inbound datagram goes
+//     to a socket unless the host answered it with an ICMP port unreachable and never sent
+//     from that port (then INBOUND_IPPACKET_DISCARD).
+// What the host "answered" needs the packets that follow, so the driver runs a first pass over
+// the capture into EndpointHints, and replays in a second pass.
+//
+// The capture was taken on a host that did not run this policy, so a verdict can contradict the
+// packets that follow it. The rule: a packet a filter blocks changes no modelled state, and
+// every later packet is still classified as captured, except those the modelled stack could
+// not have sent at all — the local host's SYN-ACK to a SYN that was blocked, its packets on a
+// connect() that ALE refused, and a RST or ICMP error a discard-layer block (stealth mode)
+// silenced. Those are reported as "suppressed", with no classification. Inbound packets of a
+// connection the model does not have (its SYN was blocked) take the no-endpoint path, as on
+// Windows.
+//
+// A TCP connection whose handshake is not in the capture is picked up mid-stream: ALE
+// authorizes it on its first packet (AUTH_CONNECT if the remote port looks like the service,
+// i.e. the local port is not seen listening and is the higher one; AUTH_RECV_ACCEPT otherwise)
+// and the summary says so.
+//
+// IP fragments (issue #5, and WFP's "WFP Layer Requirements and Restrictions", network layer):
+// an inbound fragment is indicated at INBOUND_IPPACKET as a packet and again as a fragment
+// (FWP_CONDITION_FLAG_IS_FRAGMENT); the reassembled datagram is indicated once more and goes
+// on to the transport layers. The driver reassembles; ReplayHost classifies.
+//
+// The stream layer sees each direction's in-order byte stream (flow::TcpStreamReassembler):
+// retransmitted bytes are not indicated twice, out-of-order bytes are indicated when the gap
+// fills, overlapping bytes keep the data first received (as Windows' and Linux' stacks do).
+//
+// Output goes to a ReplayObserver as it happens (trace records, net events, and a summary per
+// flow when the flow ends or the capture does), so a large capture streams through in bounded
+// memory apart from the flow table.
+
+#include "engine/engine.h"
+#include "flow/flow_table.h"
+#include "flow/tcp_reassembly.h"
+#include "stack/host.h"
+#include "stack/layer_walker.h"
+#include "stack/packet.h"
+#include "stack/replay_types.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace openfwp::stack {
+
+/// What the first pass learned about the local host's endpoints (see the design note).
+class EndpointHints {
+ public:
+  /// Feeds one packet of the capture; `outbound` if a local address sent it.
+  void learn(const ObservedPacket& packet, bool outbound);
+
+  enum class SynAnswer : std::uint8_t { kNone, kSynAck, kReset };
+  /// How the local host answered an inbound SYN on `key` (local view).
+  SynAnswer syn_answer(const flow::FlowKey& key) const;
+  /// True if the local host answered some SYN on this local address and port with a SYN-ACK.
+  bool listening(const IpAddress& local, std::uint16_t port) const;
+  /// True if the local host answered a datagram on `key` with ICMP port unreachable and never
+  /// sent from its local port.
+  bool udp_port_closed(const flow::FlowKey& key) const;
+
+ private:
+  std::map<flow::FlowKey, SynAnswer> syn_answers_;
+  std::set<std::pair<IpAddress, std::uint16_t>> listening_;
+  std::set<flow::FlowKey> udp_unreachable_;
+  std::set<std::tuple<std::uint8_t, IpAddress, std::uint16_t>> sent_from_;
+};
+
+class ReplayHost final : private ClassificationSink {
+ public:
+  /// `locals` are the local host's addresses; `observer` must outlive the host.
+  ReplayHost(std::vector<IpAddress> locals, const EndpointHints& hints, ReplayObserver& observer);
+  ReplayHost(const ReplayHost&) = delete;
+  ReplayHost& operator=(const ReplayHost&) = delete;
+
+  /// The local host's engine: load the policy into it; change it between packets to trigger
+  /// reauthorization. Windows' stock callouts are registered.
+  engine::Engine& engine() { return engine_; }
+  bool is_local(const IpAddress& address) const;
+
+  /// One packet of the capture (whole, or reassembled from fragments).
+  void observe(const ObservedPacket& packet);
+  /// An inbound IP fragment, indicated before reassembly (the reassembled datagram comes later
+  /// through observe() with `reassembled` set).
+  void observe_fragment(const ObservedPacket& fragment);
+  /// A frame that could not be decoded (or whose fragments could not be reassembled): a named
+  /// discard. `packet` holds what was decoded (`has_addresses` tells whether the IP header was),
+  /// `transport_level` whether the IP header was sound and a transport header was not.
+  void observe_malformed(const ObservedPacket& packet, bool has_addresses, bool transport_level,
+                         const std::string& reason);
+  /// Fragments the driver gave up on (overlap, timeout, limits…): a named discard at the IP
+  /// packet discard layer; `about` carries the datagram's addresses and protocol.
+  void discard_fragments(const ObservedPacket& about, const std::string& reason);
+  /// The capture ended at `time_us`: every open flow is summarized.
+  void finish(std::uint64_t time_us);
+
+  const ReplayTotals& totals() const { return totals_; }
+
+ private:
+  enum class Role : std::uint8_t { kClient, kServer };
+  enum class TcpPhase : std::uint8_t { kNone, kSynSent, kSynReceived, kEstablished, kClosed };
+
+  /// One connection (TCP) or 5-tuple flow (UDP, ICMP, other) of the capture, with its summary.
+  struct Conversation {
+    FlowSummary summary;
+    bool modelled = false;         ///< the modelled stack has this connection / flow now
+    bool ever_authorized = false;  ///< ALE permitted it at some point
+    bool has_block = false;        ///< some classification of it blocked
+    bool connect_refused = false;  ///< ALE refused the connect(): later packets are suppressed
+    bool accept_refused = false;   ///< ALE refused the SYN: the SYN-ACK is suppressed
+    Role role = Role::kClient;
+    TcpPhase phase = TcpPhase::kNone;
+    bool fin_out = false;
+    bool fin_in = false;
+    std::uint64_t closed_at_us = 0;
+    std::uint32_t local_isn = 0;  ///< of a connect(): a SYN with it again is a retransmission
+    /// A packet reached a closed port: the reply the stack owes (RST, ICMP port unreachable)
+    /// may be sent (true) or a discard-layer block silenced it (false, stealth mode).
+    std::optional<bool> owed_reply;
+    flow::TcpStreamReassembler in_stream;   ///< bytes the local host receives
+    flow::TcpStreamReassembler out_stream;  ///< bytes the local host sends
+  };
+
+  /// The packet being replayed, for the ClassificationSink hook.
+  struct Current {
+    const ObservedPacket* packet = nullptr;
+    Conversation* conversation = nullptr;
+    bool outbound = false;
+    bool blocked = false;          ///< a (non-discard) layer blocked this packet
+    bool expect_discard = false;   ///< the next discard-layer record is a stack drop
+    bool has_addresses = true;
+  };
+
+  // ClassificationSink: stamps records, feeds summaries and net events.
+  void record(TraceRecord record) override;
+
+  ClassifyContext context_for(const ObservedPacket& packet, bool outbound,
+                              const std::string& event) const;
+  Conversation& conversation(const flow::FlowKey& key, bool v6, const ObservedPacket& packet,
+                             bool outbound);
+  void count_packet(Conversation& conv, const ObservedPacket& packet, bool outbound);
+  /// The flow ended (FIN, RST): its ALE flow goes; the summary waits out TIME_WAIT.
+  void end_conversation(Conversation& conv, const std::string& end);
+  void emit_summary(Conversation& conv);
+  void retire(const flow::FlowKey& key);
+  void sweep(std::uint64_t now_us);
+  void suppress(Conversation* conv, const ObservedPacket& packet, bool outbound,
+                const std::string& why);
+  void handle(const ObservedPacket& packet, bool outbound);
+  void stack_discard(const ObservedPacket& packet, bool has_addresses, bool transport_level,
+                     const std::string& reason);
+  /// INBOUND_IPPACKET; true if the packet goes on (the event is then the transport one).
+  bool inbound_ip(const ObservedPacket& packet, ClassifyContext& context);
+  /// BIND_REDIRECT, RESOURCE_ASSIGNMENT the first time a local port is seen sending.
+  bool bind_once(const ClassifyContext& context);
+  /// OUTBOUND_TRANSPORT, OUTBOUND_IPPACKET.
+  bool send_layers(ClassifyContext context, const ObservedPacket& packet);
+  /// Authorizes a new flow: inserts it in the ALE flow table and marks the conversation.
+  flow::FlowState& open_flow(Conversation& conv, const flow::FlowKey& key, bool inbound);
+
+  // TCP (replay_tcp.cpp).
+  void tcp_outbound(const ObservedPacket& packet);
+  void tcp_inbound(const ObservedPacket& packet);
+  void tcp_connect(Conversation& conv, const ObservedPacket& packet, ClassifyContext context);
+  void tcp_accept(Conversation& conv, const ObservedPacket& packet, ClassifyContext context);
+  void tcp_no_endpoint(Conversation* conv, const ObservedPacket& packet, ClassifyContext context);
+  bool tcp_pick_up(Conversation& conv, const ObservedPacket& packet, ClassifyContext& context,
+                   bool outbound);
+  void tcp_segment(Conversation& conv, const ObservedPacket& packet, ClassifyContext context,
+                   bool outbound);
+
+  // UDP, ICMP and other protocols (replay_udp.cpp).
+  void datagram_outbound(const ObservedPacket& packet);
+  void datagram_inbound(const ObservedPacket& packet);
+  void icmp_error_outbound(const ObservedPacket& packet);
+  void icmp_error_inbound(const ObservedPacket& packet);
+
+  std::vector<IpAddress> locals_;
+  const EndpointHints& hints_;
+  ReplayObserver& observer_;
+  SilentDropCallout silent_drop_;  // declared before engine_, so it outlives it
+  engine::Engine engine_;
+  flow::FlowTable flows_;
+  LayerWalker walker_;
+  Identity nobody_;  // a capture names no application or user
+  std::map<flow::FlowKey, Conversation> conversations_;
+  std::set<std::tuple<std::uint8_t, IpAddress, std::uint16_t>> bound_;
+  Current current_;
+  ReplayTotals totals_;
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t next_conversation_ = 1;
+};
+
+}  // namespace openfwp::stack
