@@ -5,8 +5,8 @@
 #include "cli/progress.h"
 #include "engine/engine.h"
 #include "io/trace/replay_format.h"
-#include "replay/replay.h"
 
+#include "replay/replay.h"
 #include <fmt/format.h>
 
 #include <charconv>
@@ -137,8 +137,9 @@ int replay_verb(const ReplayArgs& args) {
 void add_replay_verb(CLI::App& app, VerbAction& run) {
   auto args = std::make_shared<ReplayArgs>();
   auto* cmd = app.add_subcommand(
-      "replay", "Replay a capture through a policy as seen by a local host: what WFP would do to "
-                "every packet and flow");
+      "replay",
+      "Replay a capture through a policy as seen by a local host: what WFP would do to "
+      "every packet and flow");
   cmd->add_option("PCAP", args->capture_path, "Capture file (pcap or pcapng)")->required();
   cmd->add_option("--policy", args->policy_path,
                   "The local host's policy: a policy file, or a netsh wfp XML dump")

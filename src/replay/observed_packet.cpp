@@ -20,8 +20,8 @@ stack::ObservedPacket observed_from(const io::wire::DecodedPacket& packet, std::
       out.destination_port = tcp.destination_port;
       out.seq = tcp.seq;
       out.ack = tcp.ack;
-      out.tcp = {.syn = tcp.flags.syn, .ack = tcp.flags.ack, .fin = tcp.flags.fin,
-                 .rst = tcp.flags.rst};
+      out.tcp = {
+          .syn = tcp.flags.syn, .ack = tcp.flags.ack, .fin = tcp.flags.fin, .rst = tcp.flags.rst};
       out.payload = tcp.payload;
       break;
     }

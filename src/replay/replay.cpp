@@ -4,9 +4,9 @@
 #include "io/pcap/pcap_reader.h"
 #include "io/wire/decode.h"
 #include "io/wire/fragment_reassembly.h"
-#include "replay/observed_packet.h"
 #include "stack/replay_host.h"
 
+#include "replay/observed_packet.h"
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -63,8 +63,7 @@ std::uint64_t time_since(std::int64_t first_ns, std::int64_t ns) {
 }
 
 // The first pass: how the local host answered (stack::EndpointHints), and the frame count.
-Result<std::uint64_t> learn_endpoints(const ReplayOptions& options,
-                                      stack::EndpointHints& hints) {
+Result<std::uint64_t> learn_endpoints(const ReplayOptions& options, stack::EndpointHints& hints) {
   io::wire::LinkType link{};
   OPENFWP_TRY(auto reader, open_capture(options.capture_path, link));
   FrameDecoder decoder{link, {}};
@@ -99,8 +98,7 @@ void discard_datagram(stack::ReplayHost& host, const io::wire::DiscardedDatagram
 
 }  // namespace
 
-Result<ReplayResult> replay_capture(const ReplayOptions& options,
-                                    stack::ReplayObserver& observer) {
+Result<ReplayResult> replay_capture(const ReplayOptions& options, stack::ReplayObserver& observer) {
   stack::EndpointHints hints;
   OPENFWP_TRY(const std::uint64_t total_frames, learn_endpoints(options, hints));
 
@@ -115,9 +113,8 @@ Result<ReplayResult> replay_capture(const ReplayOptions& options,
   OPENFWP_TRY_VOID(io::policy::apply_policy(options.policy, host.engine()));
   std::vector<const PolicyChange*> changes;
   for (const auto& change : options.changes) changes.push_back(&change);
-  std::stable_sort(changes.begin(), changes.end(), [](const auto* a, const auto* b) {
-    return a->at_packet < b->at_packet;
-  });
+  std::stable_sort(changes.begin(), changes.end(),
+                   [](const auto* a, const auto* b) { return a->at_packet < b->at_packet; });
   auto next_change = changes.begin();
 
   FrameDecoder decoder{link, {}};
@@ -139,8 +136,8 @@ Result<ReplayResult> replay_capture(const ReplayOptions& options,
     last_time_us = std::max(last_time_us, time_us);
 
     for (; next_change != changes.end() && (*next_change)->at_packet <= index; ++next_change) {
-      if (auto replaced = io::policy::replace_policy((*next_change)->policy, host.engine(),
-                                                     base->store());
+      if (auto replaced =
+              io::policy::replace_policy((*next_change)->policy, host.engine(), base->store());
           !replaced) {
         Error error = replaced.error();
         error.message = fmt::format("--policy-change {}:{}: {}", (*next_change)->at_packet,
@@ -164,7 +161,8 @@ Result<ReplayResult> replay_capture(const ReplayOptions& options,
       host.observe_malformed(packet, has_ip, has_ip, anomaly);
       continue;
     }
-    const auto now_ns = static_cast<std::uint64_t>(std::max<std::int64_t>(captured.timestamp_ns, 0));
+    const auto now_ns =
+        static_cast<std::uint64_t>(std::max<std::int64_t>(captured.timestamp_ns, 0));
     for (const auto& lost : fragments.expire(now_ns)) discard_datagram(host, lost, packet);
     if (!decoded.packet.ip.fragment) {
       host.observe(packet);

@@ -91,6 +91,7 @@ void EndpointHints::learn(const ObservedPacket& packet, bool outbound) {
   const flow::FlowKey key{packet.protocol, packet.source, packet.source_port, packet.destination,
                           packet.destination_port};
   if (packet.protocol == ip_protocol::kTcp) {
+    if (!packet.tcp.rst) tcp_sent_.insert(key);
     if (packet.tcp.syn && packet.tcp.ack) {
       syn_answers_[key] = SynAnswer::kSynAck;
       listening_.insert({packet.source, packet.source_port});
@@ -117,6 +118,10 @@ void EndpointHints::learn(const ObservedPacket& packet, bool outbound) {
 EndpointHints::SynAnswer EndpointHints::syn_answer(const flow::FlowKey& key) const {
   const auto it = syn_answers_.find(key);
   return it == syn_answers_.end() ? SynAnswer::kNone : it->second;
+}
+
+bool EndpointHints::tcp_local_sends(const flow::FlowKey& key) const {
+  return tcp_sent_.contains(key);
 }
 
 bool EndpointHints::listening(const IpAddress& local, std::uint16_t port) const {
@@ -226,8 +231,7 @@ void ReplayHost::end_conversation(Conversation& conv, const std::string& end) {
     const flow::FlowKey key{conv.summary.protocol, conv.summary.local, conv.summary.local_port,
                             conv.summary.remote, conv.summary.remote_port};
     if (const auto* flow = flows_.find(key)) {
-      const Stage stage =
-          key.protocol == ip_protocol::kTcp ? Stage::kStream : Stage::kDatagramData;
+      const Stage stage = key.protocol == ip_protocol::kTcp ? Stage::kStream : Stage::kDatagramData;
       engine_.notify_flow_deleted(layer_of(stage, key.local.is_v6), flow->id,
                                   flow->callout_context);
     }
@@ -260,9 +264,9 @@ void ReplayHost::suppress(Conversation* conv, const ObservedPacket& packet, bool
                           const std::string& why) {
   ++totals_.suppressed_packets;
   if (conv != nullptr) ++conv->summary.packets_suppressed;
-  TraceRecord note = make_note(walker_.host(), packet.event_name(),
-                               fmt::format("{} not sent: {}", outbound ? "outbound" : "inbound",
-                                           why));
+  TraceRecord note =
+      make_note(walker_.host(), packet.event_name(),
+                fmt::format("{} not sent: {}", outbound ? "outbound" : "inbound", why));
   record(std::move(note));
 }
 
@@ -381,8 +385,8 @@ bool ReplayHost::send_layers(ClassifyContext context, const ObservedPacket& pack
 }
 
 bool ReplayHost::bind_once(const ClassifyContext& context) {
-  const auto port = std::make_tuple(context.key.protocol, context.key.local,
-                                    context.key.local_port);
+  const auto port =
+      std::make_tuple(context.key.protocol, context.key.local, context.key.local_port);
   if (bound_.contains(port)) return true;
   ClassifyContext bind = context;
   bind.event = "bind";

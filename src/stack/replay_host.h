@@ -78,11 +78,15 @@ class EndpointHints {
   /// True if the local host answered a datagram on `key` with ICMP port unreachable and never
   /// sent from its local port.
   bool udp_port_closed(const flow::FlowKey& key) const;
+  /// True if the local host sent something other than a RST on this TCP 5-tuple (local view):
+  /// a connection the capture joined mid-stream, not a stray packet to a closed port.
+  bool tcp_local_sends(const flow::FlowKey& key) const;
 
  private:
   std::map<flow::FlowKey, SynAnswer> syn_answers_;
   std::set<std::pair<IpAddress, std::uint16_t>> listening_;
   std::set<flow::FlowKey> udp_unreachable_;
+  std::set<flow::FlowKey> tcp_sent_;
   std::set<std::tuple<std::uint8_t, IpAddress, std::uint16_t>> sent_from_;
 };
 
@@ -128,6 +132,9 @@ class ReplayHost final : private ClassificationSink {
     bool has_block = false;        ///< some classification of it blocked
     bool connect_refused = false;  ///< ALE refused the connect(): later packets are suppressed
     bool accept_refused = false;   ///< ALE refused the SYN: the SYN-ACK is suppressed
+    /// Reauthorization blocked the connection: the stack dropped it, so its later inbound
+    /// packets find no endpoint and its outbound ones are never sent.
+    bool dropped = false;
     Role role = Role::kClient;
     TcpPhase phase = TcpPhase::kNone;
     bool fin_out = false;
@@ -146,8 +153,8 @@ class ReplayHost final : private ClassificationSink {
     const ObservedPacket* packet = nullptr;
     Conversation* conversation = nullptr;
     bool outbound = false;
-    bool blocked = false;          ///< a (non-discard) layer blocked this packet
-    bool expect_discard = false;   ///< the next discard-layer record is a stack drop
+    bool blocked = false;         ///< a (non-discard) layer blocked this packet
+    bool expect_discard = false;  ///< the next discard-layer record is a stack drop
     bool has_addresses = true;
   };
 

@@ -7,8 +7,7 @@
 
 namespace openfwp::stack {
 
-flow::FlowState& ReplayHost::open_flow(Conversation& conv, const flow::FlowKey& key,
-                                       bool inbound) {
+flow::FlowState& ReplayHost::open_flow(Conversation& conv, const flow::FlowKey& key, bool inbound) {
   conv.modelled = true;
   conv.ever_authorized = true;
   return flows_.insert(key, inbound, engine_.policy_epoch());
@@ -50,6 +49,11 @@ void ReplayHost::tcp_outbound(const ObservedPacket& packet) {
     suppress(&conv, packet, true, "its SYN was refused at ALE_AUTH_RECV_ACCEPT");
     return;
   }
+  if (conv.dropped) {
+    suppress(&conv, packet, true,
+             "reauthorization blocked the connection and the stack dropped it");
+    return;
+  }
   if (conv.owed_reply && !conv.modelled) {
     // The answer of a closed port (RST), or anything else the stack sends without a socket.
     if (*conv.owed_reply) {
@@ -88,12 +92,12 @@ void ReplayHost::tcp_inbound(const ObservedPacket& packet) {
     }
     return;
   }
-  if (conv.modelled || conv.phase == TcpPhase::kClosed) {
+  if (!conv.dropped && (conv.modelled || conv.phase == TcpPhase::kClosed)) {
     tcp_segment(conv, packet, context, false);
     return;
   }
   const bool first_seen = conv.summary.packets_in + conv.summary.packets_out == 1;
-  if (first_seen && !packet.tcp.rst && !conv.accept_refused) {
+  if (first_seen && !packet.tcp.rst && !conv.accept_refused && hints_.tcp_local_sends(key)) {
     tcp_segment(conv, packet, context, false);  // picked up mid-stream
     return;
   }
@@ -148,7 +152,7 @@ void ReplayHost::tcp_no_endpoint(Conversation* conv, const ObservedPacket& packe
   const bool silenced = walker_.discard_blocked(Stage::kInboundTransport, context);
   if (conv != nullptr) {
     conv->owed_reply = !silenced;
-    if (!conv->ever_authorized) conv->summary.end = "no endpoint";
+    if (conv->summary.end == "open") conv->summary.end = "no endpoint";
   }
 }
 
@@ -157,9 +161,9 @@ bool ReplayHost::tcp_pick_up(Conversation& conv, const ObservedPacket& packet,
   // Which end opened the connection is not in the capture: the end on a port seen listening,
   // else the lower port, is taken for the server.
   const flow::FlowKey& key = context.key;
-  const bool local_server = hints_.listening(key.local, key.local_port) ||
-                            (!hints_.listening(key.remote, key.remote_port) &&
-                             key.local_port < key.remote_port);
+  const bool local_server =
+      hints_.listening(key.local, key.local_port) ||
+      (!hints_.listening(key.remote, key.remote_port) && key.local_port < key.remote_port);
   conv.summary.midstream = true;
   conv.summary.inbound = local_server;
   conv.role = local_server ? Role::kServer : Role::kClient;
@@ -199,6 +203,8 @@ void ReplayHost::tcp_segment(Conversation& conv, const ObservedPacket& packet,
   const bool reauthorize = outbound ? !packet.tcp.syn && !packet.tcp.rst : !handshake;
   if (flow != nullptr && !pick_up && reauthorize &&
       !walker_.authorize_packet(*flow, context, outbound)) {
+    conv.dropped = true;
+    end_conversation(conv, "blocked at reauthorization");
     return;
   }
 

@@ -18,9 +18,9 @@ namespace openfwp::stack {
 /// One captured packet as the replay host sees it: the header fields WFP's layers classify on.
 /// `payload` points into the driver's buffer and is valid during the call only.
 struct ObservedPacket {
-  std::uint64_t index = 0;        ///< frame number in the capture, from 1
-  std::uint64_t time_us = 0;      ///< since the capture's first frame
-  std::uint32_t ip_length = 0;    ///< bytes of the IP packet (for byte counts and Mbit/s)
+  std::uint64_t index = 0;      ///< frame number in the capture, from 1
+  std::uint64_t time_us = 0;    ///< since the capture's first frame
+  std::uint32_t ip_length = 0;  ///< bytes of the IP packet (for byte counts and Mbit/s)
   IpAddress source;
   IpAddress destination;
   std::uint8_t protocol = 0;
@@ -76,19 +76,19 @@ std::string_view net_event_type_name(NetEvent::Type type);
 /// One flow of the capture, as the replay saw it.
 struct FlowSummary {
   enum class Verdict : std::uint8_t {
-    kPermitted,     ///< every packet passed
-    kBlocked,       ///< ALE refused the flow (connect / accept / first datagram)
-    kPartlyBlocked, ///< permitted, then some packets were dropped (reauthorization, transport…)
-    kNoEndpoint,    ///< never reached a socket: a closed port (the policy did not block it)
+    kPermitted,      ///< every packet passed
+    kBlocked,        ///< ALE refused the flow (connect / accept / first datagram)
+    kPartlyBlocked,  ///< permitted, then some packets were dropped (reauthorization, transport…)
+    kNoEndpoint,     ///< never reached a socket: a closed port (the policy did not block it)
   };
   std::uint64_t id = 0;  ///< order of first appearance, from 1
   std::uint8_t protocol = 0;
   IpAddress local;
   IpAddress remote;
-  std::uint16_t local_port = 0;   ///< ICMP queries: the echo identifier
+  std::uint16_t local_port = 0;  ///< ICMP queries: the echo identifier
   std::uint16_t remote_port = 0;
-  bool inbound = false;           ///< opened by the remote peer
-  bool midstream = false;         ///< TCP picked up without its handshake
+  bool inbound = false;    ///< opened by the remote peer
+  bool midstream = false;  ///< TCP picked up without its handshake
   Verdict verdict = Verdict::kPermitted;
   /// The filter and layer that decided the flow: the first block, else the ALE authorization.
   std::optional<std::uint64_t> deciding_filter;

@@ -25,7 +25,10 @@ void ReplayHost::datagram_outbound(const ObservedPacket& packet) {
   } else {
     flow::FlowState* flow = flows_.find(key);
     context.attach(*flow);
-    if (!walker_.authorize_packet(*flow, context, true)) return;
+    if (!walker_.authorize_packet(*flow, context, true)) {
+      end_conversation(conv, "blocked at reauthorization");  // the next datagram starts anew
+      return;
+    }
   }
   context.event = "datagram";
   if (!walker_.pass(Stage::kDatagramData, context)) return;
@@ -47,7 +50,7 @@ void ReplayHost::datagram_inbound(const ObservedPacket& packet) {
       context.discard_reason = "no endpoint: the port is closed";
       current_.expect_discard = true;
       conv.owed_reply = !walker_.discard_blocked(Stage::kInboundIpPacket, context);
-      if (!conv.ever_authorized) conv.summary.end = "no endpoint";
+      if (conv.summary.end == "open") conv.summary.end = "no endpoint";
       return;
     }
     if (!walker_.pass(Stage::kInboundTransport, context)) return;
@@ -61,7 +64,10 @@ void ReplayHost::datagram_inbound(const ObservedPacket& packet) {
     flow::FlowState* flow = flows_.find(key);
     context.attach(*flow);
     if (!walker_.pass(Stage::kInboundTransport, context)) return;
-    if (!walker_.authorize_packet(*flow, context, false)) return;
+    if (!walker_.authorize_packet(*flow, context, false)) {
+      end_conversation(conv, "blocked at reauthorization");
+      return;
+    }
   }
   walker_.pass(Stage::kDatagramData, context);
 }

@@ -68,7 +68,8 @@ ordered_json net_event_json(const stack::NetEvent& e) {
     j["remote_address"] = e.remote.to_string();
     j["remote_port"] = e.remote_port;
   }
-  j["direction"] = e.inbound ? "in" : "out";
+  j["direction"] =
+      !e.has_addresses ? ordered_json(nullptr) : ordered_json(e.inbound ? "in" : "out");
   j["reauth"] = e.reauth;
   j["flow"] = optional_json(e.flow);
   if (!e.reason.empty()) j["reason"] = e.reason;
@@ -88,9 +89,8 @@ ordered_json flow_summary_json(const stack::FlowSummary& s, const std::string& f
   j["verdict"] = stack::verdict_name(s.verdict);
   j["filter_id"] = optional_json(s.deciding_filter);
   if (!filter_name.empty()) j["filter_name"] = filter_name;
-  j["layer"] = s.deciding_layer
-                   ? ordered_json(model::layer_info(*s.deciding_layer).wfp_name)
-                   : ordered_json(nullptr);
+  j["layer"] = s.deciding_layer ? ordered_json(model::layer_info(*s.deciding_layer).wfp_name)
+                                : ordered_json(nullptr);
   j["first_packet"] = s.first_packet;
   j["last_packet"] = s.last_packet;
   j["first_time_us"] = s.first_time_us;
@@ -155,7 +155,8 @@ void ReplayWriter::begin(const CaptureInfo& capture) {
   }
   if (options_.report == ReplayReport::kSummary && options_.format == ReplayFormat::kText) {
     std::string locals;
-    for (const auto& local : capture.locals) locals += (locals.empty() ? "" : ", ") + local.to_string();
+    for (const auto& local : capture.locals)
+      locals += (locals.empty() ? "" : ", ") + local.to_string();
     out_ << fmt::format("capture {}, local host {}\n\n", capture.file, locals);
     out_ << fmt::format("{:>5}  {:<6} {:<3} {:<28} {:<28} {:<14} {:<38} {:>11} {:>15}  {}\n",
                         "flow", "proto", "dir", "local", "remote", "verdict", "decided by",
@@ -179,19 +180,22 @@ void ReplayWriter::on_net_event(const stack::NetEvent& event) {
   if (options_.report != ReplayReport::kEvents) return;
   if (event.type == stack::NetEvent::Type::kClassifyAllow && !options_.allow_events) return;
   if (options_.format == ReplayFormat::kText) {
-    const std::string layer = event.layer ? std::string(model::layer_info(*event.layer).wfp_name)
-                                          : std::string("-");
+    const std::string layer =
+        event.layer ? std::string(model::layer_info(*event.layer).wfp_name) : std::string("-");
     const std::string filter = event.filter_id ? std::to_string(*event.filter_id) : "default";
-    std::string tuple = protocol_name(event.protocol);
+    std::string tuple = event.has_addresses ? protocol_name(event.protocol) : "-";
     if (event.has_addresses) {
       tuple += " " + endpoint(event.local, event.local_port, event.protocol) +
                (event.inbound ? " <- " : " -> ") +
                endpoint(event.remote, event.remote_port, event.protocol);
     }
-    std::string line = fmt::format("{:>11}  {:>7}  {:<36} {:<40} {:>8}  {:<3} {}",
-                                   time_text(event.time_us), event.packet,
-                                   stack::net_event_type_name(event.type), layer,
-                                   event.layer ? filter : "-", event.inbound ? "in" : "out", tuple);
+    std::string line = fmt::format(
+        "{:>11}  {:>7}  {:<36} {:<40} {:>8}  {:<3} {}", time_text(event.time_us), event.packet,
+        stack::net_event_type_name(event.type), layer, event.layer ? filter : "-",
+        !event.has_addresses ? "-"
+        : event.inbound      ? "in"
+                             : "out",
+        tuple);
     if (event.reauth) line += "  reauth";
     if (!event.reason.empty()) line += "  (" + event.reason + ")";
     out_ << line << '\n';
@@ -258,11 +262,12 @@ void ReplayWriter::end(const ReplayEnd& end) {
   }
   const auto& t = end.totals;
   out_ << fmt::format(
-      "\n{} frames ({}, {}): {} IP packets ({} bytes) replayed, {} not IP, {} not to or from a local "
+      "\n{} frames ({}, {}): {} IP packets ({} bytes) replayed, {} not IP, {} not to or from a "
+      "local "
       "address, {} malformed, {} fragments ({} datagrams reassembled), {} cut by the snap "
       "length\n",
-      end.frames, end.format, end.link_type, t.packets, t.ip_bytes, end.not_ip, t.not_local, t.malformed, t.fragments,
-      t.reassembled, t.snapped);
+      end.frames, end.format, end.link_type, t.packets, t.ip_bytes, end.not_ip, t.not_local,
+      t.malformed, t.fragments, t.reassembled, t.snapped);
   out_ << fmt::format(
       "{} classifications; {} packets blocked, {} not sent by the modelled stack; {} flows, {} "
       "refused\n",
