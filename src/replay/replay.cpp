@@ -21,8 +21,12 @@ using io::wire::Anomaly;
 constexpr std::uint32_t kMaxPaddedFrame = 262144;
 constexpr std::uint64_t kProgressEvery = 65536;
 
-Result<io::pcap::PcapReader> open_capture(const std::string& path, io::wire::LinkType& link) {
-  OPENFWP_TRY(auto reader, io::pcap::PcapReader::open(path));
+Result<io::pcap::PcapReader> open_capture(const ReplayOptions& options,
+                                          io::wire::LinkType& link) {
+  const std::string& path = options.capture_path;
+  OPENFWP_TRY(auto reader, options.capture_bytes
+                               ? io::pcap::PcapReader::open_memory(*options.capture_bytes, path)
+                               : io::pcap::PcapReader::open(path));
   const auto type = io::wire::link_type_from_number(static_cast<std::uint32_t>(reader.link_type()));
   if (!type) {
     Error error{ErrorCode::kParse,
@@ -65,7 +69,7 @@ std::uint64_t time_since(std::int64_t first_ns, std::int64_t ns) {
 // The first pass: how the local host answered (stack::EndpointHints), and the frame count.
 Result<std::uint64_t> learn_endpoints(const ReplayOptions& options, stack::EndpointHints& hints) {
   io::wire::LinkType link{};
-  OPENFWP_TRY(auto reader, open_capture(options.capture_path, link));
+  OPENFWP_TRY(auto reader, open_capture(options, link));
   FrameDecoder decoder{link, {}};
   const auto is_local = [&](const IpAddress& a) {
     return std::find(options.locals.begin(), options.locals.end(), a) != options.locals.end();
@@ -103,7 +107,7 @@ Result<ReplayResult> replay_capture(const ReplayOptions& options, stack::ReplayO
   OPENFWP_TRY(const std::uint64_t total_frames, learn_endpoints(options, hints));
 
   io::wire::LinkType link{};
-  OPENFWP_TRY(auto reader, open_capture(options.capture_path, link));
+  OPENFWP_TRY(auto reader, open_capture(options, link));
   ReplayResult result;
   result.link_type = std::string(reader.link_type_name());
   result.format = std::string(io::pcap::capture_format_name(reader.format()));

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct PolicyChange {
 
 struct ReplayOptions {
   std::string capture_path;
+  /// If set, the capture is read from these bytes (fuzzing, tests) and `capture_path` only
+  /// names it in messages. Must outlive replay_capture().
+  std::optional<std::span<const std::uint8_t>> capture_bytes;
   std::vector<IpAddress> locals;
   io::policy::Policy policy;
   std::vector<PolicyChange> changes;  ///< in any order
