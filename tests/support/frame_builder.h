@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // A tiny test-only builder of wire frames (Ethernet, VLAN, Linux cooked, IPv4/IPv6 with
-// extension headers, TCP/UDP/ICMP) with correct lengths and checksums, for the decoder tests.
+// extension headers, TCP/UDP/ICMP, and fragments of either) with correct lengths and
+// checksums, for the decoder and reassembly tests.
 #pragma once
 
 #include "common/ip_address.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -211,6 +213,46 @@ inline Bytes ipv6(const Ipv6Spec& s, Bytes payload) {
   append(b, chain);
   append(b, payload);
   return b;
+}
+
+/// An upper-layer datagram (checksum filled as if unfragmented) cut into IPv4 fragments of at
+/// most `chunk` data bytes (a multiple of 8), in offset order. `s`'s fragment fields are set
+/// per fragment; the first fragment carries `s.options`.
+inline std::vector<Bytes> ipv4_fragments(Ipv4Spec s, const Bytes& payload, std::size_t chunk) {
+  s.dont_fragment = false;
+  s.more_fragments = false;
+  s.fragment_offset = 0;
+  const std::size_t header = 20 + s.options.size();
+  const Bytes whole = ipv4(s, payload);
+  const Bytes data(whole.begin() + static_cast<std::ptrdiff_t>(header), whole.end());
+  std::vector<Bytes> out;
+  for (std::size_t at = 0; at < data.size(); at += chunk) {
+    const std::size_t n = std::min(chunk, data.size() - at);
+    Ipv4Spec f = s;
+    f.fragment_offset = static_cast<std::uint16_t>(at);
+    f.more_fragments = at + n < data.size();
+    if (at != 0) f.options = {};
+    out.push_back(ipv4(f, Bytes(data.begin() + static_cast<std::ptrdiff_t>(at),
+                                data.begin() + static_cast<std::ptrdiff_t>(at + n))));
+  }
+  return out;
+}
+
+/// The same for IPv6: `s.ext` is the unfragmentable part, followed in every fragment by a
+/// fragment header with identification `id`.
+inline std::vector<Bytes> ipv6_fragments(const Ipv6Spec& s, const Bytes& payload, std::size_t chunk,
+                                         std::uint32_t id) {
+  const Bytes whole = ipv6(s, payload);
+  const Bytes data(whole.end() - static_cast<std::ptrdiff_t>(payload.size()), whole.end());
+  std::vector<Bytes> out;
+  for (std::size_t at = 0; at < data.size(); at += chunk) {
+    const std::size_t n = std::min(chunk, data.size() - at);
+    Ipv6Spec f = s;
+    f.ext.push_back(ext_fragment(static_cast<std::uint16_t>(at), at + n < data.size(), id));
+    out.push_back(ipv6(f, Bytes(data.begin() + static_cast<std::ptrdiff_t>(at),
+                                data.begin() + static_cast<std::ptrdiff_t>(at + n))));
+  }
+  return out;
 }
 
 /// Ethernet II with optional tags (TPID, TCI), outer first.

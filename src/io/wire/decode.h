@@ -32,6 +32,7 @@
 // decodes to IP level only: `IpInfo::fragment` is set and `transport` is `kNone`. A first
 // fragment decodes the transport header if it is there; its TCP/UDP checksum and the UDP
 // length are not checked against the fragment (they cover the reassembled datagram).
+// FragmentReassembler (fragment_reassembly.h) rebuilds the datagram for decode_ip().
 //
 // Lifetime. Every `std::span` in the result (payloads, IPv4/TCP options) points into the
 // caller's buffer, so those spans are valid only while that buffer is; addresses, MACs and

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Stable names of anomalies and notes, and the pcap link-type numbers we accept.
+// Stable names of anomalies, notes and reassembly discards, and the pcap link-type numbers we
+// accept.
 #include "io/wire/decode.h"
+#include "io/wire/fragment_reassembly.h"
 
 namespace openfwp::io::wire {
 
@@ -91,6 +93,32 @@ std::string_view note_name(Note note) {
       return "icmp_bad_checksum";
   }
   return "unknown_note";
+}
+
+std::string_view reassembly_discard_name(ReassemblyDiscard reason) {
+  switch (reason) {
+    case ReassemblyDiscard::kNotAFragment:
+      return "not_a_fragment";
+    case ReassemblyDiscard::kFragmentBadLength:
+      return "fragment_bad_length";
+    case ReassemblyDiscard::kFragmentTooLarge:
+      return "fragment_too_large";
+    case ReassemblyDiscard::kFragmentOverlap:
+      return "fragment_overlap";
+    case ReassemblyDiscard::kConflictingLastFragment:
+      return "conflicting_last_fragment";
+    case ReassemblyDiscard::kTooManyFragments:
+      return "too_many_fragments";
+    case ReassemblyDiscard::kTooManyDatagramsInProgress:
+      return "too_many_datagrams_in_progress";
+    case ReassemblyDiscard::kFragmentMemoryLimit:
+      return "fragment_memory_limit";
+    case ReassemblyDiscard::kFragmentReassemblyTimeout:
+      return "fragment_reassembly_timeout";
+    case ReassemblyDiscard::kFragmentReassemblyIncomplete:
+      return "fragment_reassembly_incomplete";
+  }
+  return "unknown_reassembly_discard";
 }
 
 }  // namespace openfwp::io::wire

@@ -45,7 +45,7 @@ TEST(CaptureDecode, CleanCapturesDecodeWithoutAnomalies) {
   for (const char* name :
        {"tcp_handshake_data.pcap", "tcp_syn_closed_port.pcap", "nmap_syn_scan.pcap",
         "udp_closed_port.pcap", "tcp_v6_handshake_data.pcap", "tcp_handshake_data_sll2.pcap",
-        "udp_closed_port_sll.pcap"}) {
+        "udp_closed_port_sll.pcap", "udp_fragmented.pcap"}) {
     std::vector<std::vector<std::uint8_t>> storage;
     const auto frames = decode_all(name, storage);
     EXPECT_FALSE(frames.empty()) << name;

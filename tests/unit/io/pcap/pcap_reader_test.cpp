@@ -37,7 +37,7 @@ struct CaptureCase {
   bool nanosecond;  // written with nanosecond timestamps
 };
 
-constexpr std::array<CaptureCase, 8> kCases = {{
+constexpr std::array<CaptureCase, 9> kCases = {{
     {"tcp_handshake_data.pcap", CaptureFormat::kPcap, kEthernet, "EN10MB", 16, 262144, false},
     {"tcp_syn_closed_port.pcap", CaptureFormat::kPcap, kEthernet, "EN10MB", 2, 262144, false},
     {"nmap_syn_scan.pcap", CaptureFormat::kPcap, kEthernet, "EN10MB", 27, 262144, false},
@@ -48,6 +48,7 @@ constexpr std::array<CaptureCase, 8> kCases = {{
     {"tcp_handshake_data_sll2.pcap", CaptureFormat::kPcap, kLinuxSll2, "LINUX_SLL2", 14, 262144,
      false},
     {"udp_closed_port_sll.pcap", CaptureFormat::kPcap, kLinuxSll, "LINUX_SLL", 2, 262144, false},
+    {"udp_fragmented.pcap", CaptureFormat::kPcap, kEthernet, "EN10MB", 6, 262144, false},
 }};
 
 std::vector<std::uint8_t> read_bytes(const fs::path& path) {
