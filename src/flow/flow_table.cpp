@@ -2,6 +2,37 @@
 #include "flow/flow_table.h"
 
 namespace openfwp::flow {
+namespace {
+
+constexpr std::uint64_t kFnvOffset = 14695981039346656037ULL;
+constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
+
+void mix(std::uint64_t& hash, std::uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) {
+    hash ^= (value >> (8 * i)) & 0xffU;
+    hash *= kFnvPrime;
+  }
+}
+
+void mix_address(std::uint64_t& hash, const IpAddress& address) {
+  if (!address.is_v6) {
+    mix(hash, address.v4, 4);
+    return;
+  }
+  for (const std::uint8_t byte : address.v6) mix(hash, byte, 1);
+}
+
+}  // namespace
+
+std::size_t FlowKeyHash::operator()(const FlowKey& key) const noexcept {
+  std::uint64_t hash = kFnvOffset;
+  mix(hash, key.protocol, 1);
+  mix_address(hash, key.local);
+  mix(hash, key.local_port, 2);
+  mix_address(hash, key.remote);
+  mix(hash, key.remote_port, 2);
+  return static_cast<std::size_t>(hash);
+}
 
 FlowState* FlowTable::find(const FlowKey& key) {
   auto it = flows_.find(key);

@@ -11,8 +11,8 @@
 #include "common/ip_address.h"
 
 #include <cstdint>
-#include <map>
 #include <optional>
+#include <unordered_map>
 
 namespace openfwp::flow {
 
@@ -24,6 +24,11 @@ struct FlowKey {
   IpAddress remote;
   std::uint16_t remote_port = 0;
   friend auto operator<=>(const FlowKey&, const FlowKey&) = default;
+};
+
+/// Hash of a FlowKey (FNV-1a over its fields), for the hash tables of flows.
+struct FlowKeyHash {
+  std::size_t operator()(const FlowKey& key) const noexcept;
 };
 
 struct FlowState {
@@ -48,8 +53,9 @@ class FlowTable {
   }
 
  private:
-  // Ordered: traces and iteration must be deterministic.
-  std::map<FlowKey, FlowState> flows_;
+  // Hashed: a replay holds hundreds of thousands of flows; nothing iterates the table, so its
+  // order cannot leak into traces.
+  std::unordered_map<FlowKey, FlowState, FlowKeyHash> flows_;
   std::uint64_t next_id_ = 1;
 };
 

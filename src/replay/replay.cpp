@@ -21,8 +21,7 @@ using io::wire::Anomaly;
 constexpr std::uint32_t kMaxPaddedFrame = 262144;
 constexpr std::uint64_t kProgressEvery = 65536;
 
-Result<io::pcap::PcapReader> open_capture(const ReplayOptions& options,
-                                          io::wire::LinkType& link) {
+Result<io::pcap::PcapReader> open_capture(const ReplayOptions& options, io::wire::LinkType& link) {
   const std::string& path = options.capture_path;
   OPENFWP_TRY(auto reader, options.capture_bytes
                                ? io::pcap::PcapReader::open_memory(*options.capture_bytes, path)

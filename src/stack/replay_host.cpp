@@ -18,7 +18,7 @@ constexpr std::uint32_t kFlagIsReassembled = 0x400;
 // A closed TCP conversation stays to absorb its late packets (TIME_WAIT: Windows'
 // TcpTimedWaitDelay defaults to 120 s), then its summary is emitted.
 constexpr std::uint64_t kTimeWaitUs = 120'000'000;
-constexpr std::uint64_t kSweepEveryPackets = 4096;
+constexpr std::uint64_t kSweepEveryPackets = 256;
 
 bool is_icmp(std::uint8_t protocol) {
   return protocol == ip_protocol::kIcmp || protocol == ip_protocol::kIcmpV6;
@@ -227,6 +227,12 @@ void ReplayHost::end_conversation(Conversation& conv, const std::string& end) {
   conv.summary.end = end;
   conv.phase = TcpPhase::kClosed;
   conv.closed_at_us = current_.packet != nullptr ? current_.packet->time_us : 0;
+  if (conv.summary.protocol == ip_protocol::kTcp) {
+    closed_.emplace_back(
+        conv.summary.id, conv.closed_at_us,
+        flow::FlowKey{conv.summary.protocol, conv.summary.local, conv.summary.local_port,
+                      conv.summary.remote, conv.summary.remote_port});
+  }
   if (conv.modelled) {
     const flow::FlowKey key{conv.summary.protocol, conv.summary.local, conv.summary.local_port,
                             conv.summary.remote, conv.summary.remote_port};
@@ -248,16 +254,17 @@ void ReplayHost::retire(const flow::FlowKey& key) {
 }
 
 void ReplayHost::sweep(std::uint64_t now_us) {
-  // Closed TCP conversations past TIME_WAIT, in id order (deterministic output).
-  std::vector<std::pair<std::uint64_t, flow::FlowKey>> done;
-  for (const auto& [key, conv] : conversations_) {
-    if (conv.phase == TcpPhase::kClosed && key.protocol == ip_protocol::kTcp &&
-        now_us - conv.closed_at_us > kTimeWaitUs) {
-      done.emplace_back(conv.summary.id, key);
+  // Closed TCP conversations past TIME_WAIT, in the order they closed (deterministic output).
+  while (!closed_.empty()) {
+    const auto& [id, closed_at, key] = closed_.front();
+    if (now_us - std::min(now_us, closed_at) <= kTimeWaitUs) break;
+    const auto it = conversations_.find(key);
+    if (it != conversations_.end() && it->second.summary.id == id &&
+        it->second.phase == TcpPhase::kClosed) {
+      retire(key);
     }
+    closed_.pop_front();
   }
-  std::sort(done.begin(), done.end());
-  for (const auto& [id, key] : done) retire(key);
 }
 
 void ReplayHost::suppress(Conversation* conv, const ObservedPacket& packet, bool outbound,

@@ -57,9 +57,12 @@
 #include "stack/packet.h"
 #include "stack/replay_types.h"
 
+#include <deque>
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 namespace openfwp::stack {
@@ -210,7 +213,10 @@ class ReplayHost final : private ClassificationSink {
   flow::FlowTable flows_;
   LayerWalker walker_;
   Identity nobody_;  // a capture names no application or user
-  std::map<flow::FlowKey, Conversation> conversations_;
+  std::unordered_map<flow::FlowKey, Conversation, flow::FlowKeyHash> conversations_;
+  /// Closed TCP conversations in the order they closed (id, closed_at), to retire after
+  /// TIME_WAIT without scanning the table; entries whose conversation moved on are skipped.
+  std::deque<std::tuple<std::uint64_t, std::uint64_t, flow::FlowKey>> closed_;
   std::set<std::tuple<std::uint8_t, IpAddress, std::uint16_t>> bound_;
   Current current_;
   ReplayTotals totals_;
