@@ -172,7 +172,7 @@ ClassifyContext ReplayHost::context_for(const ObservedPacket& packet, bool outbo
   return context;
 }
 
-ReplayHost::Conversation& ReplayHost::conversation(const flow::FlowKey& key, bool v6,
+ReplayHost::Conversation& ReplayHost::conversation(const flow::FlowKey& key,
                                                    const ObservedPacket& packet, bool outbound) {
   auto [it, added] = conversations_.try_emplace(key);
   Conversation& conv = it->second;
@@ -193,7 +193,14 @@ ReplayHost::Conversation& ReplayHost::conversation(const flow::FlowKey& key, boo
     s.end = "open";
     ++totals_.flows;
   }
-  (void)v6;
+  return conv;
+}
+
+ReplayHost::Conversation& ReplayHost::join(const flow::FlowKey& key, const ObservedPacket& packet,
+                                           bool opens_outbound, bool sent) {
+  Conversation& conv = conversation(key, packet, opens_outbound);
+  current_.conversation = &conv;
+  count_packet(conv, packet, sent);
   return conv;
 }
 

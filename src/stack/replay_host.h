@@ -166,8 +166,11 @@ class ReplayHost final : private ClassificationSink {
 
   ClassifyContext context_for(const ObservedPacket& packet, bool outbound,
                               const std::string& event) const;
-  Conversation& conversation(const flow::FlowKey& key, bool v6, const ObservedPacket& packet,
-                             bool outbound);
+  /// The conversation of `key`, created (opened by the local host if `outbound`) if new.
+  Conversation& conversation(const flow::FlowKey& key, const ObservedPacket& packet, bool outbound);
+  /// conversation(), made the current packet's and counted (`sent` by the local host or not).
+  Conversation& join(const flow::FlowKey& key, const ObservedPacket& packet, bool opens_outbound,
+                     bool sent);
   void count_packet(Conversation& conv, const ObservedPacket& packet, bool outbound);
   /// The flow ended (FIN, RST): its ALE flow goes; the summary waits out TIME_WAIT.
   void end_conversation(Conversation& conv, const std::string& end);
@@ -189,6 +192,9 @@ class ReplayHost final : private ClassificationSink {
   flow::FlowState& open_flow(Conversation& conv, const flow::FlowKey& key, bool inbound);
 
   // TCP (replay_tcp.cpp).
+  /// join() for TCP: a SYN on a tuple whose last connection closed starts a new conversation.
+  Conversation& tcp_conversation(const flow::FlowKey& key, const ObservedPacket& packet,
+                                 bool outbound);
   void tcp_outbound(const ObservedPacket& packet);
   void tcp_inbound(const ObservedPacket& packet);
   void tcp_connect(Conversation& conv, const ObservedPacket& packet, ClassifyContext context);

@@ -13,18 +13,22 @@ flow::FlowState& ReplayHost::open_flow(Conversation& conv, const flow::FlowKey& 
   return flows_.insert(key, inbound, engine_.policy_epoch());
 }
 
+ReplayHost::Conversation& ReplayHost::tcp_conversation(const flow::FlowKey& key,
+                                                       const ObservedPacket& packet,
+                                                       bool outbound) {
+  if (packet.tcp.syn && !packet.tcp.ack) {
+    // A new connection on a tuple whose last connection ended: that one is done.
+    const auto old = conversations_.find(key);
+    if (old != conversations_.end() && old->second.phase == TcpPhase::kClosed) retire(key);
+  }
+  return join(key, packet, outbound, outbound);
+}
+
 void ReplayHost::tcp_outbound(const ObservedPacket& packet) {
   ClassifyContext context = context_for(packet, true, packet.event_name());
   const flow::FlowKey key = context.key;
   const bool syn = packet.tcp.syn && !packet.tcp.ack;
-  if (syn) {
-    // A new connect() on a tuple whose last connection ended: that one is done.
-    const auto old = conversations_.find(key);
-    if (old != conversations_.end() && old->second.phase == TcpPhase::kClosed) retire(key);
-  }
-  Conversation& conv = conversation(key, context.v6, packet, true);
-  current_.conversation = &conv;
-  count_packet(conv, packet, true);
+  Conversation& conv = tcp_conversation(key, packet, true);
 
   if (syn) {
     if (conv.phase == TcpPhase::kNone && !conv.connect_refused) {
@@ -71,13 +75,7 @@ void ReplayHost::tcp_inbound(const ObservedPacket& packet) {
   ClassifyContext context = context_for(packet, false, packet.ip_event_name());
   const flow::FlowKey key = context.key;
   const bool syn = packet.tcp.syn && !packet.tcp.ack;
-  if (syn) {
-    const auto old = conversations_.find(key);
-    if (old != conversations_.end() && old->second.phase == TcpPhase::kClosed) retire(key);
-  }
-  Conversation& conv = conversation(key, context.v6, packet, false);
-  current_.conversation = &conv;
-  count_packet(conv, packet, false);
+  Conversation& conv = tcp_conversation(key, packet, false);
   if (!inbound_ip(packet, context)) return;
 
   if (syn && !conv.modelled) {

@@ -8,9 +8,7 @@ namespace openfwp::stack {
 void ReplayHost::datagram_outbound(const ObservedPacket& packet) {
   ClassifyContext context = context_for(packet, true, "sendto");
   const flow::FlowKey key = context.key;
-  Conversation& conv = conversation(key, context.v6, packet, true);
-  current_.conversation = &conv;
-  count_packet(conv, packet, true);
+  Conversation& conv = join(key, packet, true, true);
   if (!conv.modelled) {
     // The first sendto() of a 5-tuple: bind (UDP ports only), CONNECT_REDIRECT, AUTH_CONNECT,
     // FLOW_ESTABLISHED. A refused one is classified again at the next datagram, as each
@@ -38,9 +36,7 @@ void ReplayHost::datagram_outbound(const ObservedPacket& packet) {
 void ReplayHost::datagram_inbound(const ObservedPacket& packet) {
   ClassifyContext context = context_for(packet, false, packet.ip_event_name());
   const flow::FlowKey key = context.key;
-  Conversation& conv = conversation(key, context.v6, packet, false);
-  current_.conversation = &conv;
-  count_packet(conv, packet, false);
+  Conversation& conv = join(key, packet, false, false);
   if (!inbound_ip(packet, context)) return;
   context.event = "datagram";
   if (!conv.modelled) {
@@ -78,9 +74,7 @@ void ReplayHost::icmp_error_outbound(const ObservedPacket& packet) {
   const flow::FlowKey flow_key{packet.quoted.protocol, packet.quoted_destination,
                                packet.quoted.destination_port, packet.quoted_source,
                                packet.quoted.source_port};
-  Conversation& conv = conversation(flow_key, packet.source.is_v6, packet, false);
-  current_.conversation = &conv;
-  count_packet(conv, packet, true);
+  Conversation& conv = join(flow_key, packet, false, true);
   if (conv.owed_reply == false) {
     suppress(&conv, packet, true,
              "stealth mode: a filter at the IP packet discard layer silenced the port");
@@ -97,9 +91,7 @@ void ReplayHost::icmp_error_inbound(const ObservedPacket& packet) {
   const flow::FlowKey flow_key{packet.quoted.protocol, packet.quoted_source,
                                packet.quoted.source_port, packet.quoted_destination,
                                packet.quoted.destination_port};
-  Conversation& conv = conversation(flow_key, packet.source.is_v6, packet, true);
-  current_.conversation = &conv;
-  count_packet(conv, packet, false);
+  join(flow_key, packet, true, false);
   ClassifyContext context = context_for(packet, false, "icmp-error");
   if (!inbound_ip(packet, context)) return;
   context.event = "icmp-error";
