@@ -10,7 +10,6 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <map>
 
 namespace openfwp::cli {
 namespace {
@@ -89,21 +88,6 @@ int replay_verb(const ReplayArgs& args) {
     if (!change) return report(change.error());
     options.changes.push_back(std::move(*change));
   }
-
-  // Names for the summary: every policy's filters with a fixed id (generated ids are named by
-  // the policy in force; later policies win, as they are the ones a flow ends under).
-  std::map<std::uint64_t, std::string> names;
-  const auto add_names = [&names](const io::policy::Policy& p) {
-    for (const auto& filter : p.filters) {
-      if (filter.id != 0) names[filter.id] = filter.name;
-    }
-  };
-  add_names(options.policy);
-  for (const auto& change : options.changes) add_names(change.policy);
-  writer_opts->filter_name = [&names](std::uint64_t id) {
-    const auto it = names.find(id);
-    return it == names.end() ? std::string() : it->second;
-  };
 
   auto out = open_output(args.output);
   if (!out) return kExitInput;

@@ -114,6 +114,7 @@ Result<ReplayResult> replay_capture(const ReplayOptions& options, stack::ReplayO
   stack::ReplayHost host(options.locals, hints, observer);
   const auto base = host.engine().snapshot();  // the built-in objects
   OPENFWP_TRY_VOID(io::policy::apply_policy(options.policy, host.engine()));
+  observer.on_policy(host.engine().snapshot()->store());
   std::vector<const PolicyChange*> changes;
   for (const auto& change : options.changes) changes.push_back(&change);
   std::stable_sort(changes.begin(), changes.end(),
@@ -147,6 +148,7 @@ Result<ReplayResult> replay_capture(const ReplayOptions& options, stack::ReplayO
                                     (*next_change)->file, error.message);
         return tl::unexpected(std::move(error));
       }
+      observer.on_policy(host.engine().snapshot()->store());
     }
     if (options.progress && index % kProgressEvery == 0) options.progress(index, total_frames);
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/ip_address.h"
+#include "engine/store.h"
 #include "model/catalog.h"
 #include "stack/packet.h"
 #include "stack/trace.h"
@@ -137,6 +138,8 @@ class ReplayObserver {
   virtual void on_record(const TraceRecord& /*record*/) {}
   virtual void on_net_event(const NetEvent& /*event*/) {}
   virtual void on_flow_end(const FlowSummary& /*summary*/) {}
+  /// A policy was applied (at the start, and at each --policy-change): the filters in force.
+  virtual void on_policy(const engine::Store& /*store*/) {}
 };
 
 }  // namespace openfwp::stack

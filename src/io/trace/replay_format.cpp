@@ -212,8 +212,11 @@ void ReplayWriter::on_net_event(const stack::NetEvent& event) {
 
 void ReplayWriter::on_flow_end(const stack::FlowSummary& s) {
   if (options_.report != ReplayReport::kSummary) return;
-  const std::string name =
-      s.deciding_filter && options_.filter_name ? options_.filter_name(*s.deciding_filter) : "";
+  std::string name;
+  if (s.deciding_filter) {
+    const auto it = filter_names_.find(*s.deciding_filter);
+    if (it != filter_names_.end()) name = it->second;
+  }
   if (options_.format != ReplayFormat::kText) {
     const std::string json = flow_summary_json(s, name).dump();
     if (options_.format == ReplayFormat::kJsonl) {
@@ -246,6 +249,10 @@ void ReplayWriter::on_flow_end(const stack::FlowSummary& s) {
     out_ << fmt::format("{:>5}  {:<6} {:<3} at {}\n", "", "", "",
                         model::layer_info(*s.deciding_layer).wfp_name);
   }
+}
+
+void ReplayWriter::on_policy(const engine::Store& store) {
+  for (const auto& [id, filter] : store.filters()) filter_names_[id] = filter->name;
 }
 
 void ReplayWriter::end(const ReplayEnd& end) {

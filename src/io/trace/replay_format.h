@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <functional>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -24,8 +24,6 @@ struct ReplayWriterOptions {
   ReplayFormat format = ReplayFormat::kText;
   /// Net events: include FWPM_NET_EVENT_TYPE_CLASSIFY_ALLOW (ALE permits), not only drops.
   bool allow_events = false;
-  /// The name of a filter by run-time id, for summaries ("" if unknown).
-  std::function<std::string(std::uint64_t)> filter_name;
 };
 
 /// What the capture was, for the summary's header.
@@ -52,12 +50,16 @@ class ReplayWriter final : public stack::ReplayObserver {
   void on_record(const stack::TraceRecord& record) override;
   void on_net_event(const stack::NetEvent& event) override;
   void on_flow_end(const stack::FlowSummary& summary) override;
+  /// Remembers the filters' names, for summaries (a filter deleted by a later policy change
+  /// keeps the name it had).
+  void on_policy(const engine::Store& store) override;
   void end(const ReplayEnd& end);
 
  private:
   std::ostream& out_;
   ReplayWriterOptions options_;
   bool first_item_ = true;  // json: the comma between array items
+  std::map<std::uint64_t, std::string> filter_names_;
 };
 
 /// One net event / flow summary / the totals as JSON (the objects of the json and jsonl forms).
