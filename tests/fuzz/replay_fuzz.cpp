@@ -5,6 +5,7 @@
 // capture; the totals add up (every replayed packet is counted once, blocked and suppressed
 // packets are replayed ones, no flow is summarized twice).
 #include "io/policy/policy.h"
+
 #include "replay/replay.h"
 
 #include <cstdint>

@@ -98,10 +98,10 @@ TEST(ReplayHostStream, OutOfOrderBytesReachTheStreamLayerOnceTheGapFillsAndRetra
   // retransmission (6) passes the transport layer only.
   EXPECT_EQ(recorder.layers_of(4), (std::vector<std::string>{"FWPM_LAYER_INBOUND_IPPACKET_V4",
                                                              "FWPM_LAYER_INBOUND_TRANSPORT_V4"}));
-  EXPECT_EQ(recorder.layers_of(5), (std::vector<std::string>{"FWPM_LAYER_INBOUND_IPPACKET_V4",
-                                                             "FWPM_LAYER_INBOUND_TRANSPORT_V4",
-                                                             "FWPM_LAYER_STREAM_V4",
-                                                             "FWPM_LAYER_STREAM_V4"}));
+  EXPECT_EQ(
+      recorder.layers_of(5),
+      (std::vector<std::string>{"FWPM_LAYER_INBOUND_IPPACKET_V4", "FWPM_LAYER_INBOUND_TRANSPORT_V4",
+                                "FWPM_LAYER_STREAM_V4", "FWPM_LAYER_STREAM_V4"}));
   EXPECT_EQ(recorder.layers_of(6), (std::vector<std::string>{"FWPM_LAYER_INBOUND_IPPACKET_V4",
                                                              "FWPM_LAYER_INBOUND_TRANSPORT_V4"}));
   ASSERT_EQ(recorder.flows.size(), 1U);
@@ -137,8 +137,9 @@ TEST(ReplayHostTcp, AStrayAckToAClosedPortTakesTheNoEndpointPath) {
   ReplayHost host({kLocal}, hints, recorder);
   host.observe(capture[0]);
   host.finish(0);
-  EXPECT_EQ(recorder.layers_of(1), (std::vector<std::string>{"FWPM_LAYER_INBOUND_IPPACKET_V4",
-                                                             "FWPM_LAYER_INBOUND_TRANSPORT_V4_DISCARD"}));
+  EXPECT_EQ(recorder.layers_of(1),
+            (std::vector<std::string>{"FWPM_LAYER_INBOUND_IPPACKET_V4",
+                                      "FWPM_LAYER_INBOUND_TRANSPORT_V4_DISCARD"}));
   ASSERT_EQ(recorder.flows.size(), 1U);
   EXPECT_EQ(recorder.flows[0].verdict, FlowSummary::Verdict::kNoEndpoint);
 }
@@ -153,15 +154,14 @@ TEST(ReplayHostTcp, AConnectionJoinedMidStreamIsAuthorizedOnceAtTheServerSide) {
   ReplayHost host({kLocal}, hints, recorder);
   for (const auto& p : capture) host.observe(p);
   host.finish(0);
-  EXPECT_EQ(recorder.layers_of(1),
+  EXPECT_EQ(
+      recorder.layers_of(1),
+      (std::vector<std::string>{"FWPM_LAYER_INBOUND_IPPACKET_V4", "FWPM_LAYER_INBOUND_TRANSPORT_V4",
+                                "FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4",
+                                "FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4", "FWPM_LAYER_STREAM_V4"}));
+  EXPECT_EQ(recorder.layers_of(3),
             (std::vector<std::string>{"FWPM_LAYER_INBOUND_IPPACKET_V4",
-                                      "FWPM_LAYER_INBOUND_TRANSPORT_V4",
-                                      "FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4",
-                                      "FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4",
-                                      "FWPM_LAYER_STREAM_V4"}));
-  EXPECT_EQ(recorder.layers_of(3), (std::vector<std::string>{"FWPM_LAYER_INBOUND_IPPACKET_V4",
-                                                             "FWPM_LAYER_INBOUND_TRANSPORT_V4",
-                                                             "FWPM_LAYER_STREAM_V4"}));
+                                      "FWPM_LAYER_INBOUND_TRANSPORT_V4", "FWPM_LAYER_STREAM_V4"}));
   ASSERT_EQ(recorder.flows.size(), 1U);
   EXPECT_TRUE(recorder.flows[0].midstream);
   EXPECT_TRUE(recorder.flows[0].inbound);  // local port 80 < 40000: the local host serves
@@ -177,21 +177,17 @@ TEST(ReplayHostUdp, AFailedReauthorizationEndsTheFlowAndTheNextDatagramIsAuthori
   Recorder recorder;
   ReplayHost host({kLocal}, hints, recorder);
   host.observe(capture[0]);
-  const auto block = testing::FilterBuilder("no dns")
-                         .layer(LayerId::kAleAuthRecvAcceptV4)
-                         .id(7)
-                         .block()
-                         .build();
+  const auto block =
+      testing::FilterBuilder("no dns").layer(LayerId::kAleAuthRecvAcceptV4).id(7).block().build();
   ASSERT_TRUE(host.engine().add_filter(block));
   host.observe(capture[1]);  // reauthorized and blocked
   host.observe(capture[2]);  // a new flow: blocked at RECV_ACCEPT, not as a reauthorization
   host.finish(0);
   EXPECT_EQ(recorder.layers_of(1),
-            (std::vector<std::string>{"FWPM_LAYER_INBOUND_IPPACKET_V4",
-                                      "FWPM_LAYER_INBOUND_TRANSPORT_V4",
-                                      "FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4",
-                                      "FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4",
-                                      "FWPM_LAYER_DATAGRAM_DATA_V4"}));
+            (std::vector<std::string>{
+                "FWPM_LAYER_INBOUND_IPPACKET_V4", "FWPM_LAYER_INBOUND_TRANSPORT_V4",
+                "FWPM_LAYER_ALE_AUTH_RECV_ACCEPT_V4", "FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4",
+                "FWPM_LAYER_DATAGRAM_DATA_V4"}));
   int reauth_blocks = 0;
   int fresh_blocks = 0;
   for (const auto& r : recorder.records) {
@@ -228,12 +224,10 @@ TEST(ReplayHostIcmp, AnEchoExchangeFollowsTheUdpFlowsKeyedByItsIdentifier) {
   host.observe(reply);
   host.finish(0);
   EXPECT_EQ(recorder.layers_of(1),
-            (std::vector<std::string>{"FWPM_LAYER_ALE_CONNECT_REDIRECT_V4",
-                                      "FWPM_LAYER_ALE_AUTH_CONNECT_V4",
-                                      "FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4",
-                                      "FWPM_LAYER_DATAGRAM_DATA_V4",
-                                      "FWPM_LAYER_OUTBOUND_TRANSPORT_V4",
-                                      "FWPM_LAYER_OUTBOUND_IPPACKET_V4"}));
+            (std::vector<std::string>{
+                "FWPM_LAYER_ALE_CONNECT_REDIRECT_V4", "FWPM_LAYER_ALE_AUTH_CONNECT_V4",
+                "FWPM_LAYER_ALE_FLOW_ESTABLISHED_V4", "FWPM_LAYER_DATAGRAM_DATA_V4",
+                "FWPM_LAYER_OUTBOUND_TRANSPORT_V4", "FWPM_LAYER_OUTBOUND_IPPACKET_V4"}));
   EXPECT_EQ(recorder.layers_of(2), (std::vector<std::string>{"FWPM_LAYER_INBOUND_IPPACKET_V4",
                                                              "FWPM_LAYER_INBOUND_TRANSPORT_V4",
                                                              "FWPM_LAYER_DATAGRAM_DATA_V4"}));
