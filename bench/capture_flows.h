@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_set>
 
 namespace openfwp::bench {
 
@@ -112,8 +113,13 @@ class FlowFactory {
   std::uint16_t local_ephemeral_port();
   std::uint16_t remote_ephemeral_port();
 
+  /// Reserves the 4-tuple of a new TCP connection; false when an earlier connection of the
+  /// capture had it (Wireshark would flag the second SYN as port reuse).
+  bool claim(const Endpoint& local, const Endpoint& remote);
+
   Profile profile_;
   std::uint32_t v6_percent_;
+  std::unordered_set<std::uint64_t> used_tuples_;
   Rng& rng_;
   std::uint32_t next_local_port_ = 0;
 };
@@ -135,6 +141,10 @@ struct TcpPlan {
   std::uint64_t server_turn_bytes = 0;
   std::uint64_t turns = 1;  ///< request/response turns before FIN (huge: until wind_down)
   bool server_closes = false;
+  /// Whether segments may arrive out of order. Off for HTTP: tshark, which does not reassemble
+  /// out-of-order data by default, parses the early segment as a new HTTP message and reports
+  /// it malformed.
+  bool reorder = true;
 };
 
 std::unique_ptr<Flow> make_tcp_flow(TcpPlan plan, Rng& rng);

@@ -89,6 +89,7 @@ void set_http(TcpPlan& plan, std::uint32_t body_length, Rng& rng) {
   plan.server_stream = http_response(body_length, rng);
   plan.client_turn_bytes = plan.client_stream.message_length();
   plan.server_turn_bytes = plan.server_stream.message_length();
+  plan.reorder = false;
 }
 
 }  // namespace
@@ -152,6 +153,18 @@ Endpoint FlowFactory::resolver(bool v6) {
   return endpoint;
 }
 
+bool FlowFactory::claim(const Endpoint& local, const Endpoint& remote) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a over family, ports, remote address
+  auto add = [&hash](std::uint64_t byte) { hash = (hash ^ byte) * 0x100000001b3ULL; };
+  add(remote.address.v6 ? 6 : 4);
+  for (const std::uint16_t port : {local.port, remote.port}) {
+    add(port >> 8);
+    add(port & 0xffU);
+  }
+  for (const std::uint8_t byte : remote.address.bytes) add(byte);
+  return used_tuples_.insert(hash).second;
+}
+
 std::uint16_t FlowFactory::local_ephemeral_port() {
   // Windows hands out 49152-65535 in turn; turning through them keeps the 4-tuples of
   // concurrent flows distinct (a reused one would read as TCP port reuse).
@@ -180,7 +193,9 @@ std::unique_ptr<Flow> FlowFactory::next_established() {
     const std::uint16_t port = kind < 50 ? 443 : kind < 60 ? 8443 : 80;
     plan.client = local(v6);
     plan.client.port = local_ephemeral_port();
-    plan.server = remote(v6, port);
+    do {
+      plan.server = remote(v6, port);
+    } while (!claim(plan.client, plan.server));
     const std::uint32_t full_records = rng_.below(5) < 4;
     if (kind < 45) {  // download: small request, then up to 6 records of up to 16 KiB
       set_tls(plan, rng_.between(40, 700), 1,
@@ -195,9 +210,11 @@ std::unique_ptr<Flow> FlowFactory::next_established() {
     }
   } else if (kind < 85) {  // to a local server
     const std::uint16_t port = kind < 80 ? 443 : 80;
-    plan.client = remote(v6, remote_ephemeral_port());
     plan.server = local(v6);
     plan.server.port = port;
+    do {
+      plan.client = remote(v6, remote_ephemeral_port());
+    } while (!claim(plan.server, plan.client));
     if (port == 443) {
       set_tls(plan, rng_.between(40, 700), 1, kTlsMaxRecord, rng_.between(1, 4), rng_);
     } else {
@@ -225,7 +242,9 @@ std::unique_ptr<Flow> FlowFactory::next_new_flows() {
     const bool tls = rng_.below(10) < 7;
     plan.client = local(v6);
     plan.client.port = local_ephemeral_port();
-    plan.server = remote(v6, tls ? 443 : 80);
+    do {
+      plan.server = remote(v6, tls ? 443 : 80);
+    } while (!claim(plan.client, plan.server));
     if (tls) {
       set_tls(plan, rng_.between(100, 600), 1, rng_.between(600, 2700), 1, rng_);
     } else {
@@ -233,9 +252,11 @@ std::unique_ptr<Flow> FlowFactory::next_new_flows() {
     }
   } else if (kind < 50) {  // short connection to a local server
     const bool tls = rng_.below(10) < 6;
-    plan.client = remote(v6, remote_ephemeral_port());
     plan.server = local(v6);
     plan.server.port = tls ? 443 : 80;
+    do {
+      plan.client = remote(v6, remote_ephemeral_port());
+    } while (!claim(plan.server, plan.client));
     if (tls) {
       set_tls(plan, rng_.between(100, 600), 1, rng_.between(600, 2700), 1, rng_);
     } else {
@@ -245,15 +266,19 @@ std::unique_ptr<Flow> FlowFactory::next_new_flows() {
     static constexpr std::array<std::uint16_t, 11> kScanned = {22,   23,   25,   135,  139, 445,
                                                                1433, 3306, 3389, 5900, 8080};
     plan.outcome = kind < 58 ? TcpOutcome::kRefused : TcpOutcome::kUnanswered;
-    plan.client = remote(v6, remote_ephemeral_port());
     plan.server = local(v6);
     plan.server.port = rng_.below(4) == 0 ? static_cast<std::uint16_t>(rng_.between(1, 1023))
                                           : kScanned[rng_.below(kScanned.size())];
+    do {
+      plan.client = remote(v6, remote_ephemeral_port());
+    } while (!claim(plan.server, plan.client));
   } else if (kind < 66) {  // outbound SYN to a closed remote port
     plan.outcome = TcpOutcome::kRefused;
     plan.client = local(v6);
     plan.client.port = local_ephemeral_port();
-    plan.server = remote(v6, static_cast<std::uint16_t>(rng_.between(8000, 8999)));
+    do {
+      plan.server = remote(v6, static_cast<std::uint16_t>(rng_.between(8000, 8999)));
+    } while (!claim(plan.client, plan.server));
   } else if (kind < 90) {
     Endpoint self = local(v6);
     self.port = local_ephemeral_port();

@@ -240,7 +240,7 @@ void TcpFlow::step_data(Emitter& emitter) {
     if (turn_left_ == 0) segment.flags |= kPsh;
     return segment;
   };
-  if (turn_left_ > length && rng.per_mille(kOutOfOrderPerMille)) {
+  if (plan_.reorder && turn_left_ > length && rng.per_mille(kOutOfOrderPerMille)) {
     // Two segments swapped on the way: the second arrives first, the first right after it
     // (well within the connection's RTT, so Wireshark calls it out-of-order, not a resend).
     const Segment first = take(length);
@@ -253,7 +253,9 @@ void TcpFlow::step_data(Emitter& emitter) {
   }
   const Segment segment = take(length);
   send_data(emitter, segment);
-  if (rng.per_mille(kRetransmitPerMille)) retransmit_ = segment;
+  // A resent one-byte segment ending at the stream's next byte is what Wireshark takes for a
+  // keep-alive probe, so those are never resent.
+  if (length > 1 && rng.per_mille(kRetransmitPerMille)) retransmit_ = segment;
 }
 
 std::uint64_t TcpFlow::remaining_to_close() const {
