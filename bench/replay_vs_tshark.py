@@ -134,7 +134,10 @@ def run_timed(command: list[str]) -> tuple[float, int, int, str]:
     """Wall seconds, peak RSS (KiB), exit status and the tail of stderr of one run."""
     with open(os.devnull, "wb") as devnull:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=devnull, stderr=subprocess.PIPE)
+        try:
+            process = subprocess.Popen(command, stdout=devnull, stderr=subprocess.PIPE)
+        except OSError as error:  # no such program: a failed run, not a crash of the script
+            return 0.0, 0, 127, str(error)
         # Read stderr to its end, then reap the child with wait4 for its resource usage
         # (Popen.wait would not return the peak RSS).
         stderr = process.stderr.read()
