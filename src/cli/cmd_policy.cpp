@@ -22,8 +22,10 @@ Result<io::policy::Policy> load_and_apply(const std::string& path, engine::Engin
 }
 
 int check(const PolicyArgs& args) {
-  engine::Engine engine;
-  auto policy = load_and_apply(args.path, engine);
+  // The engine of a host, with Windows' stock callouts registered, as explain, event and sim
+  // load policies: a stealth-mode policy names the silent-drop callouts without defining them.
+  HostEngine host;
+  auto policy = load_and_apply(args.path, host.engine());
   if (!policy) return report(policy.error());
   auto out = open_output(args.output);
   if (!out) return kExitInput;
