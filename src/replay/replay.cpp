@@ -198,7 +198,7 @@ Result<ReplayResult> replay_capture(const ReplayOptions& options, stack::ReplayO
   at_end.index = result.frames;
   at_end.time_us = last_time_us;
   for (const auto& lost : fragments.flush()) discard_datagram(host, lost, at_end);
-  host.finish(last_time_us);
+  host.finish();
   if (options.progress) options.progress(result.frames, total_frames);
   result.totals = host.totals();
   return result;

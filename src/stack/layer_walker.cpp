@@ -2,6 +2,7 @@
 #include "stack/layer_walker.h"
 
 #include "common/strings.h"
+#include "stack/packet.h"
 
 #include <fmt/format.h>
 
@@ -25,8 +26,6 @@ model::Value address_value(const IpAddress& address) {
   return model::Value{address.v4};
 }
 
-bool is_icmp(std::uint8_t protocol) { return protocol == 1 || protocol == 58; }
-
 }  // namespace
 
 engine::Decision LayerWalker::classify(model::LayerId layer, const ClassifyContext& context) {
@@ -37,7 +36,7 @@ engine::Decision LayerWalker::classify(model::LayerId layer, const ClassifyConte
   set_if_present(in, FieldId::kIpProtocol, key.protocol);
   const bool icmp_layer = layer == layer_of(Stage::kOutboundIcmpError, context.v6) ||
                           layer == layer_of(Stage::kInboundIcmpError, context.v6) ||
-                          is_icmp(key.protocol);
+                          ip_protocol::is_icmp(key.protocol);
   if (icmp_layer) {
     // fwpmu.h: FWPM_CONDITION_ICMP_TYPE / _CODE are the local / remote port fields.
     set_if_present(in, FieldId::kIpLocalPort, std::uint16_t{context.icmp_type});

@@ -12,7 +12,7 @@ std::string packet_event_name(std::uint8_t protocol, const TcpFlags& tcp, bool h
     if (has_payload) return "segment";
     return "ACK";
   }
-  if ((protocol == ip_protocol::kIcmp || protocol == ip_protocol::kIcmpV6) && icmp_error) {
+  if (ip_protocol::is_icmp(protocol) && icmp_error) {
     return "icmp-error";
   }
   return "datagram";

@@ -16,6 +16,8 @@ inline constexpr std::uint8_t kIcmp = 1;
 inline constexpr std::uint8_t kTcp = 6;
 inline constexpr std::uint8_t kUdp = 17;
 inline constexpr std::uint8_t kIcmpV6 = 58;
+/// ICMP for IPv4 or ICMPv6: the protocols whose "ports" are the message type and code.
+constexpr bool is_icmp(std::uint8_t protocol) { return protocol == kIcmp || protocol == kIcmpV6; }
 }  // namespace ip_protocol
 
 struct TcpFlags {

@@ -20,10 +20,6 @@ constexpr std::uint32_t kFlagIsReassembled = 0x400;
 constexpr std::uint64_t kTimeWaitUs = 120'000'000;
 constexpr std::uint64_t kSweepEveryPackets = 256;
 
-bool is_icmp(std::uint8_t protocol) {
-  return protocol == ip_protocol::kIcmp || protocol == ip_protocol::kIcmpV6;
-}
-
 // The ALE layers whose permits are audited as FWPM_NET_EVENT_TYPE_CLASSIFY_ALLOW.
 bool audited_allow_layer(model::LayerId layer) {
   using model::LayerId;
@@ -100,7 +96,7 @@ void EndpointHints::learn(const ObservedPacket& packet, bool outbound) {
     }
   } else if (packet.protocol == ip_protocol::kUdp) {
     sent_from_.insert({packet.protocol, packet.source, packet.source_port});
-  } else if (is_icmp(packet.protocol) && packet.icmp_error &&
+  } else if (ip_protocol::is_icmp(packet.protocol) && packet.icmp_error &&
              packet.quoted.protocol == ip_protocol::kUdp) {
     // Port unreachable (RFC 792 type 3 code 3; RFC 4443 type 1 code 4) quoting a datagram the
     // local host received: its destination is the local end.
@@ -159,7 +155,7 @@ ClassifyContext ReplayHost::context_for(const ObservedPacket& packet, bool outbo
   context.key.remote = outbound ? packet.destination : packet.source;
   context.key.local_port = outbound ? packet.source_port : packet.destination_port;
   context.key.remote_port = outbound ? packet.destination_port : packet.source_port;
-  if (is_icmp(packet.protocol) && !packet.icmp_error) {
+  if (ip_protocol::is_icmp(packet.protocol) && !packet.icmp_error) {
     // ICMP queries follow the UDP flows; the echo identifier keys the flow.
     context.key.local_port = packet.icmp_id;
     context.key.remote_port = 0;
@@ -369,7 +365,7 @@ void ReplayHost::handle(const ObservedPacket& packet, bool outbound) {
   current_ = Current{&packet, nullptr, outbound};
   if (packet.protocol == ip_protocol::kTcp) {
     outbound ? tcp_outbound(packet) : tcp_inbound(packet);
-  } else if (is_icmp(packet.protocol) && packet.icmp_error) {
+  } else if (ip_protocol::is_icmp(packet.protocol) && packet.icmp_error) {
     outbound ? icmp_error_outbound(packet) : icmp_error_inbound(packet);
   } else {
     outbound ? datagram_outbound(packet) : datagram_inbound(packet);
@@ -481,8 +477,7 @@ void ReplayHost::stack_discard(const ObservedPacket& packet, bool has_addresses,
   current_ = Current{};
 }
 
-void ReplayHost::finish(std::uint64_t time_us) {
-  (void)time_us;
+void ReplayHost::finish() {
   std::vector<std::pair<std::uint64_t, flow::FlowKey>> order;
   order.reserve(conversations_.size());
   for (const auto& [key, conv] : conversations_) order.emplace_back(conv.summary.id, key);

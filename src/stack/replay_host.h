@@ -118,13 +118,12 @@ class ReplayHost final : private ClassificationSink {
   /// Fragments the driver gave up on (overlap, timeout, limits…): a named discard at the IP
   /// packet discard layer; `about` carries the datagram's addresses and protocol.
   void discard_fragments(const ObservedPacket& about, const std::string& reason);
-  /// The capture ended at `time_us`: every open flow is summarized.
-  void finish(std::uint64_t time_us);
+  /// The capture ended: every flow still held is summarized, in order of first appearance.
+  void finish();
 
   const ReplayTotals& totals() const { return totals_; }
 
  private:
-  enum class Role : std::uint8_t { kClient, kServer };
   enum class TcpPhase : std::uint8_t { kNone, kSynSent, kSynReceived, kEstablished, kClosed };
 
   /// One connection (TCP) or 5-tuple flow (UDP, ICMP, other) of the capture, with its summary.
@@ -138,7 +137,6 @@ class ReplayHost final : private ClassificationSink {
     /// Reauthorization blocked the connection: the stack dropped it, so its later inbound
     /// packets find no endpoint and its outbound ones are never sent.
     bool dropped = false;
-    Role role = Role::kClient;
     TcpPhase phase = TcpPhase::kNone;
     bool fin_out = false;
     bool fin_in = false;
@@ -200,8 +198,7 @@ class ReplayHost final : private ClassificationSink {
   void tcp_connect(Conversation& conv, const ObservedPacket& packet, ClassifyContext context);
   void tcp_accept(Conversation& conv, const ObservedPacket& packet, ClassifyContext context);
   void tcp_no_endpoint(Conversation* conv, const ObservedPacket& packet, ClassifyContext context);
-  bool tcp_pick_up(Conversation& conv, const ObservedPacket& packet, ClassifyContext& context,
-                   bool outbound);
+  bool tcp_pick_up(Conversation& conv, ClassifyContext& context);
   void tcp_segment(Conversation& conv, const ObservedPacket& packet, ClassifyContext context,
                    bool outbound);
 

@@ -105,7 +105,6 @@ void ReplayHost::tcp_inbound(const ObservedPacket& packet) {
 
 void ReplayHost::tcp_connect(Conversation& conv, const ObservedPacket& packet,
                              ClassifyContext context) {
-  conv.role = Role::kClient;
   conv.summary.inbound = false;
   conv.local_isn = packet.seq;
   // TCP Packet Flows, "Client performs Active Open": bind, connect, then the SYN out.
@@ -132,7 +131,6 @@ void ReplayHost::tcp_accept(Conversation& conv, const ObservedPacket& packet,
     return;
   }
   conv.accept_refused = false;
-  conv.role = Role::kServer;
   conv.summary.inbound = true;
   conv.phase = TcpPhase::kSynReceived;
   conv.summary.end = "open";
@@ -154,8 +152,7 @@ void ReplayHost::tcp_no_endpoint(Conversation* conv, const ObservedPacket& packe
   }
 }
 
-bool ReplayHost::tcp_pick_up(Conversation& conv, const ObservedPacket& packet,
-                             ClassifyContext& context, bool outbound) {
+bool ReplayHost::tcp_pick_up(Conversation& conv, ClassifyContext& context) {
   // Which end opened the connection is not in the capture: the end on a port seen listening,
   // else the lower port, is taken for the server.
   const flow::FlowKey& key = context.key;
@@ -164,7 +161,6 @@ bool ReplayHost::tcp_pick_up(Conversation& conv, const ObservedPacket& packet,
       (!hints_.listening(key.remote, key.remote_port) && key.local_port < key.remote_port);
   conv.summary.midstream = true;
   conv.summary.inbound = local_server;
-  conv.role = local_server ? Role::kServer : Role::kClient;
   ClassifyContext ale = context;
   ale.event = local_server ? "accept" : "connect";
   if (!walker_.pass(local_server ? Stage::kAuthRecvAccept : Stage::kAuthConnect, ale)) {
@@ -179,8 +175,6 @@ bool ReplayHost::tcp_pick_up(Conversation& conv, const ObservedPacket& packet,
     return false;
   }
   conv.phase = TcpPhase::kEstablished;
-  (void)packet;
-  (void)outbound;
   return true;
 }
 
@@ -192,7 +186,7 @@ void ReplayHost::tcp_segment(Conversation& conv, const ObservedPacket& packet,
     context.event = packet.event_name();
     if (!walker_.pass(Stage::kInboundTransport, context)) return;
   }
-  if (pick_up && !tcp_pick_up(conv, packet, context, outbound)) return;
+  if (pick_up && !tcp_pick_up(conv, context)) return;
 
   const bool handshake = conv.phase == TcpPhase::kSynSent || conv.phase == TcpPhase::kSynReceived;
   auto* flow = flows_.find(context.key);

@@ -92,7 +92,7 @@ TEST(ReplayHostStream, OutOfOrderBytesReachTheStreamLayerOnceTheGapFillsAndRetra
   Recorder recorder;
   ReplayHost host({kLocal}, hints, recorder);
   for (const auto& p : capture) host.observe(p);
-  host.finish(100);
+  host.finish();
 
   // The held segment (packet 4) is not indicated; the gap fill (5) indicates both; the
   // retransmission (6) passes the transport layer only.
@@ -123,7 +123,7 @@ TEST(ReplayHostStream, ARetransmissionWithDifferentBytesIsCountedAsAConflictingO
   Recorder recorder;
   ReplayHost host({kLocal}, hints, recorder);
   for (const auto& p : capture) host.observe(p);
-  host.finish(100);
+  host.finish();
   ASSERT_EQ(recorder.flows.size(), 1U);
   EXPECT_EQ(recorder.flows[0].stream_bytes_in, 5U);  // the first copy only
   EXPECT_EQ(recorder.flows[0].conflicting_overlap_bytes, 5U);
@@ -136,7 +136,7 @@ TEST(ReplayHostTcp, AStrayAckToAClosedPortTakesTheNoEndpointPath) {
   Recorder recorder;
   ReplayHost host({kLocal}, hints, recorder);
   host.observe(capture[0]);
-  host.finish(0);
+  host.finish();
   EXPECT_EQ(recorder.layers_of(1),
             (std::vector<std::string>{"FWPM_LAYER_INBOUND_IPPACKET_V4",
                                       "FWPM_LAYER_INBOUND_TRANSPORT_V4_DISCARD"}));
@@ -153,7 +153,7 @@ TEST(ReplayHostTcp, AConnectionJoinedMidStreamIsAuthorizedOnceAtTheServerSide) {
   Recorder recorder;
   ReplayHost host({kLocal}, hints, recorder);
   for (const auto& p : capture) host.observe(p);
-  host.finish(0);
+  host.finish();
   EXPECT_EQ(
       recorder.layers_of(1),
       (std::vector<std::string>{"FWPM_LAYER_INBOUND_IPPACKET_V4", "FWPM_LAYER_INBOUND_TRANSPORT_V4",
@@ -182,7 +182,7 @@ TEST(ReplayHostUdp, AFailedReauthorizationEndsTheFlowAndTheNextDatagramIsAuthori
   ASSERT_TRUE(host.engine().add_filter(block));
   host.observe(capture[1]);  // reauthorized and blocked
   host.observe(capture[2]);  // a new flow: blocked at RECV_ACCEPT, not as a reauthorization
-  host.finish(0);
+  host.finish();
   EXPECT_EQ(recorder.layers_of(1),
             (std::vector<std::string>{
                 "FWPM_LAYER_INBOUND_IPPACKET_V4", "FWPM_LAYER_INBOUND_TRANSPORT_V4",
@@ -222,7 +222,7 @@ TEST(ReplayHostIcmp, AnEchoExchangeFollowsTheUdpFlowsKeyedByItsIdentifier) {
   ReplayHost host({kLocal}, hints, recorder);
   host.observe(request);
   host.observe(reply);
-  host.finish(0);
+  host.finish();
   EXPECT_EQ(recorder.layers_of(1),
             (std::vector<std::string>{
                 "FWPM_LAYER_ALE_CONNECT_REDIRECT_V4", "FWPM_LAYER_ALE_AUTH_CONNECT_V4",
@@ -246,7 +246,7 @@ TEST(ReplayHostAddresses, LoopbackTakesTheSendAndTheReceivePathAndTransitIsNotRe
   ReplayHost host({kLocal}, hints, recorder);
   host.observe(loop);
   host.observe(transit);
-  host.finish(0);
+  host.finish();
   const auto layers = recorder.layers_of(1);
   ASSERT_FALSE(layers.empty());
   EXPECT_EQ(layers.front(), "FWPM_LAYER_ALE_BIND_REDIRECT_V4");
