@@ -188,6 +188,8 @@ class ReplayHost final : private ClassificationSink {
   bool send_layers(ClassifyContext context, const ObservedPacket& packet);
   /// Authorizes a new flow: inserts it in the ALE flow table and marks the conversation.
   flow::FlowState& open_flow(Conversation& conv, const flow::FlowKey& key, bool inbound);
+  /// FLOW_ESTABLISHED; a block there ends the conversation. True if the flow stands.
+  bool flow_established(Conversation& conv, const ClassifyContext& context);
 
   // TCP (replay_tcp.cpp).
   /// join() for TCP: a SYN on a tuple whose last connection closed starts a new conversation.

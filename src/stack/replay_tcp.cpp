@@ -24,6 +24,12 @@ ReplayHost::Conversation& ReplayHost::tcp_conversation(const flow::FlowKey& key,
   return join(key, packet, outbound, outbound);
 }
 
+bool ReplayHost::flow_established(Conversation& conv, const ClassifyContext& context) {
+  if (walker_.pass(Stage::kFlowEstablished, context)) return true;
+  end_conversation(conv, "blocked at flow establishment");
+  return false;
+}
+
 void ReplayHost::tcp_outbound(const ObservedPacket& packet) {
   ClassifyContext context = context_for(packet, true, packet.event_name());
   const flow::FlowKey key = context.key;
@@ -169,11 +175,7 @@ bool ReplayHost::tcp_pick_up(Conversation& conv, ClassifyContext& context) {
     return false;
   }
   context.attach(open_flow(conv, key, local_server));
-  ClassifyContext established = context;
-  if (!walker_.pass(Stage::kFlowEstablished, established)) {
-    end_conversation(conv, "blocked at flow establishment");
-    return false;
-  }
+  if (!flow_established(conv, context)) return false;
   conv.phase = TcpPhase::kEstablished;
   return true;
 }
@@ -207,18 +209,12 @@ void ReplayHost::tcp_segment(Conversation& conv, const ObservedPacket& packet,
     }
     if (conv.phase == TcpPhase::kSynSent && packet.tcp.syn && packet.tcp.ack) {
       // "SYN-ACK: INBOUND_IPPACKET, INBOUND_TRANSPORT, FLOW_ESTABLISHED".
-      if (!walker_.pass(Stage::kFlowEstablished, context)) {
-        end_conversation(conv, "blocked at flow establishment");
-        return;
-      }
+      if (!flow_established(conv, context)) return;
       conv.phase = TcpPhase::kEstablished;
       conv.in_stream.start(packet.seq);
     } else if (conv.phase == TcpPhase::kSynReceived && packet.tcp.ack && !packet.tcp.syn) {
       // "ACK: INBOUND_IPPACKET, INBOUND_TRANSPORT, FLOW_ESTABLISHED".
-      if (!walker_.pass(Stage::kFlowEstablished, context)) {
-        end_conversation(conv, "blocked at flow establishment");
-        return;
-      }
+      if (!flow_established(conv, context)) return;
       conv.phase = TcpPhase::kEstablished;
     }
   } else if (packet.tcp.syn && conv.phase == TcpPhase::kSynReceived) {

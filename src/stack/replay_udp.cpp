@@ -16,10 +16,7 @@ void ReplayHost::datagram_outbound(const ObservedPacket& packet) {
     if (key.protocol == ip_protocol::kUdp && !bind_once(context)) return;
     if (!walker_.pass_all(sequence::connect(), context)) return;
     context.attach(open_flow(conv, key, false));
-    if (!walker_.pass(Stage::kFlowEstablished, context)) {
-      end_conversation(conv, "blocked at flow establishment");
-      return;
-    }
+    if (!flow_established(conv, context)) return;
   } else {
     flow::FlowState* flow = flows_.find(key);
     context.attach(*flow);
@@ -52,10 +49,7 @@ void ReplayHost::datagram_inbound(const ObservedPacket& packet) {
     if (!walker_.pass(Stage::kInboundTransport, context)) return;
     if (!walker_.pass(Stage::kAuthRecvAccept, context)) return;
     context.attach(open_flow(conv, key, true));
-    if (!walker_.pass(Stage::kFlowEstablished, context)) {
-      end_conversation(conv, "blocked at flow establishment");
-      return;
-    }
+    if (!flow_established(conv, context)) return;
   } else {
     flow::FlowState* flow = flows_.find(key);
     context.attach(*flow);
