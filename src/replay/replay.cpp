@@ -163,7 +163,7 @@ Result<ReplayResult> replay_capture(const ReplayOptions& options, stack::ReplayO
     if (!decoded.ok()) {
       const auto anomaly = std::string(io::wire::anomaly_name(decoded.failure->anomaly));
       const bool has_ip = decoded.packet.has_ip;
-      host.observe_malformed(packet, has_ip, has_ip, anomaly);
+      host.observe_malformed(packet, has_ip, anomaly);
       continue;
     }
     const auto now_ns =
@@ -189,7 +189,7 @@ Result<ReplayResult> replay_capture(const ReplayOptions& options, stack::ReplayO
       if (whole.ok()) {
         host.observe(rebuilt);
       } else {
-        host.observe_malformed(rebuilt, whole.packet.has_ip, whole.packet.has_ip,
+        host.observe_malformed(rebuilt, whole.packet.has_ip,
                                std::string(io::wire::anomaly_name(whole.failure->anomaly)));
       }
     }

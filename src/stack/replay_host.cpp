@@ -321,20 +321,9 @@ void ReplayHost::record(TraceRecord r) {
       type = NetEvent::Type::kClassifyAllow;
     }
     if (type && packet != nullptr) {
-      NetEvent event;
-      event.type = *type;
-      event.time_us = r.time_us;
-      event.packet = packet->index;
+      NetEvent event = net_event(*type, *packet, current_.outbound, current_.has_addresses);
       event.layer = layer;
       event.filter_id = r.filter_id;
-      event.protocol = packet->protocol;
-      event.has_addresses = current_.has_addresses;
-      const bool outbound = current_.outbound;
-      event.local = outbound ? packet->source : packet->destination;
-      event.remote = outbound ? packet->destination : packet->source;
-      event.local_port = outbound ? packet->source_port : packet->destination_port;
-      event.remote_port = outbound ? packet->destination_port : packet->source_port;
-      event.inbound = !outbound;
       event.reauth = r.reauth;
       event.flow = r.flow;
       event.reason = discard ? r.note : std::string();
@@ -342,6 +331,22 @@ void ReplayHost::record(TraceRecord r) {
     }
   }
   observer_.on_record(r);
+}
+
+NetEvent ReplayHost::net_event(NetEvent::Type type, const ObservedPacket& packet, bool outbound,
+                               bool has_addresses) {
+  NetEvent event;
+  event.type = type;
+  event.time_us = packet.time_us;
+  event.packet = packet.index;
+  event.protocol = packet.protocol;
+  event.has_addresses = has_addresses;
+  event.local = outbound ? packet.source : packet.destination;
+  event.remote = outbound ? packet.destination : packet.source;
+  event.local_port = outbound ? packet.source_port : packet.destination_port;
+  event.remote_port = outbound ? packet.destination_port : packet.source_port;
+  event.inbound = !outbound;
+  return event;
 }
 
 void ReplayHost::observe(const ObservedPacket& packet) {
@@ -428,12 +433,12 @@ void ReplayHost::observe_fragment(const ObservedPacket& fragment) {
   current_ = Current{};
 }
 
-void ReplayHost::observe_malformed(const ObservedPacket& packet, bool has_addresses,
-                                   bool transport_level, const std::string& reason) {
+void ReplayHost::observe_malformed(const ObservedPacket& packet, bool has_ip,
+                                   const std::string& reason) {
   ++totals_.packets;
   ++totals_.malformed;
   totals_.ip_bytes += packet.ip_length;
-  stack_discard(packet, has_addresses, transport_level, reason);
+  stack_discard(packet, has_ip, has_ip, reason);
 }
 
 void ReplayHost::discard_fragments(const ObservedPacket& about, const std::string& reason) {
@@ -462,14 +467,7 @@ void ReplayHost::stack_discard(const ObservedPacket& packet, bool has_addresses,
     }
   } else {
     // Not addressed to us (or undecodable): no layer sees it; the event says why.
-    NetEvent event;
-    event.type = NetEvent::Type::kStackDiscard;
-    event.time_us = packet.time_us;
-    event.packet = packet.index;
-    event.protocol = packet.protocol;
-    event.has_addresses = has_addresses;
-    event.local = packet.source;
-    event.remote = packet.destination;
+    NetEvent event = net_event(NetEvent::Type::kStackDiscard, packet, true, has_addresses);
     event.reason = reason;
     observer_.on_net_event(event);
     record(make_note(walker_.host(), "malformed", reason));

@@ -111,10 +111,9 @@ class ReplayHost final : private ClassificationSink {
   /// through observe() with `reassembled` set).
   void observe_fragment(const ObservedPacket& fragment);
   /// A frame that could not be decoded (or whose fragments could not be reassembled): a named
-  /// discard. `packet` holds what was decoded (`has_addresses` tells whether the IP header was),
-  /// `transport_level` whether the IP header was sound and a transport header was not.
-  void observe_malformed(const ObservedPacket& packet, bool has_addresses, bool transport_level,
-                         const std::string& reason);
+  /// discard. `packet` holds what was decoded; `has_ip` tells whether the IP header was (the
+  /// transport header then failed), else the IP header itself did.
+  void observe_malformed(const ObservedPacket& packet, bool has_ip, const std::string& reason);
   /// Fragments the driver gave up on (overlap, timeout, limits…): a named discard at the IP
   /// packet discard layer; `about` carries the datagram's addresses and protocol.
   void discard_fragments(const ObservedPacket& about, const std::string& reason);
@@ -180,6 +179,9 @@ class ReplayHost final : private ClassificationSink {
   void handle(const ObservedPacket& packet, bool outbound);
   void stack_discard(const ObservedPacket& packet, bool has_addresses, bool transport_level,
                      const std::string& reason);
+  /// A net event about `packet`, its 5-tuple seen from the local host.
+  static NetEvent net_event(NetEvent::Type type, const ObservedPacket& packet, bool outbound,
+                            bool has_addresses);
   /// INBOUND_IPPACKET; true if the packet goes on (the event is then the transport one).
   bool inbound_ip(const ObservedPacket& packet, ClassifyContext& context);
   /// BIND_REDIRECT, RESOURCE_ASSIGNMENT the first time a local port is seen sending.
