@@ -201,13 +201,16 @@ void ReplayWriter::on_net_event(const stack::NetEvent& event) {
     out_ << line << '\n';
     return;
   }
-  const std::string json = net_event_json(event).dump();
+  write_item(net_event_json(event));
+}
+
+void ReplayWriter::write_item(const nlohmann::ordered_json& item) {
   if (options_.format == ReplayFormat::kJsonl) {
-    out_ << json << '\n';
-  } else {
-    out_ << (first_item_ ? "\n  " : ",\n  ") << json;
-    first_item_ = false;
+    out_ << item.dump() << '\n';
+    return;
   }
+  out_ << (first_item_ ? "\n  " : ",\n  ") << item.dump();
+  first_item_ = false;
 }
 
 void ReplayWriter::on_flow_end(const stack::FlowSummary& s) {
@@ -218,13 +221,7 @@ void ReplayWriter::on_flow_end(const stack::FlowSummary& s) {
     if (it != filter_names_.end()) name = it->second;
   }
   if (options_.format != ReplayFormat::kText) {
-    const std::string json = flow_summary_json(s, name).dump();
-    if (options_.format == ReplayFormat::kJsonl) {
-      out_ << json << '\n';
-    } else {
-      out_ << (first_item_ ? "\n  " : ",\n  ") << json;
-      first_item_ = false;
-    }
+    write_item(flow_summary_json(s, name));
     return;
   }
   std::string decided = "-";

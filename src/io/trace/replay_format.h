@@ -56,6 +56,9 @@ class ReplayWriter final : public stack::ReplayObserver {
   void end(const ReplayEnd& end);
 
  private:
+  // One object of the json array (comma-separated) or of the jsonl stream.
+  void write_item(const nlohmann::ordered_json& item);
+
   std::ostream& out_;
   ReplayWriterOptions options_;
   bool first_item_ = true;  // json: the comma between array items
