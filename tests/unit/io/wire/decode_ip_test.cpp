@@ -5,18 +5,13 @@
 #include "io/wire/decode.h"
 #include "support/frame_builder.h"
 
+#include "unit/io/wire/expect_failure.h"
 #include <gtest/gtest.h>
 
 namespace openfwp::io::wire {
 namespace {
 
 using namespace frames;  // NOLINT(google-build-using-namespace): the builder vocabulary
-
-void expect_failure(const DecodeResult& r, Anomaly anomaly, std::size_t offset) {
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(anomaly_name(r.failure->anomaly), anomaly_name(anomaly));
-  EXPECT_EQ(r.failure->offset, offset);
-}
 
 TEST(DecodeIpv4, HeaderFields) {
   const Bytes packet = ipv4({.ttl = 17, .identification = 0xbeef}, tcp(1, 2, 3, 4, 0x02));

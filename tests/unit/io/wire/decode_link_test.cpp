@@ -4,6 +4,7 @@
 #include "io/wire/decode.h"
 #include "support/frame_builder.h"
 
+#include "unit/io/wire/expect_failure.h"
 #include <gtest/gtest.h>
 
 #include <set>
@@ -14,12 +15,6 @@ namespace {
 using namespace frames;  // NOLINT(google-build-using-namespace): the builder vocabulary
 
 Bytes v4_tcp_syn() { return ipv4({}, tcp(40000, 443, 1000, 0, 0x02)); }
-
-void expect_failure(const DecodeResult& r, Anomaly anomaly, std::size_t offset) {
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(anomaly_name(r.failure->anomaly), anomaly_name(anomaly));
-  EXPECT_EQ(r.failure->offset, offset);
-}
 
 TEST(DecodeLink, EthernetIpv4TcpDecodesEveryLayer) {
   const Bytes frame = ethernet(v4_tcp_syn(), 0x0800);

@@ -4,18 +4,13 @@
 #include "io/wire/decode.h"
 #include "support/frame_builder.h"
 
+#include "unit/io/wire/expect_failure.h"
 #include <gtest/gtest.h>
 
 namespace openfwp::io::wire {
 namespace {
 
 using namespace frames;  // NOLINT(google-build-using-namespace): the builder vocabulary
-
-void expect_failure(const DecodeResult& r, Anomaly anomaly, std::size_t offset) {
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(anomaly_name(r.failure->anomaly), anomaly_name(anomaly));
-  EXPECT_EQ(r.failure->offset, offset);
-}
 
 TEST(DecodeTcp, FieldsFlagsOptionsAndPayload) {
   const Bytes options = {0x02, 0x04, 0x05, 0xb4};  // MSS 1460
