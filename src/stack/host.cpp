@@ -61,14 +61,6 @@ std::optional<IpAddress> Host::address_of_family(bool v6) const {
 
 std::uint16_t Host::ephemeral_port() { return next_ephemeral_++; }
 
-void Host::end_flow(const flow::FlowKey& key, bool v6) {
-  if (const auto* flow = flows_.find(key)) {
-    const Stage stage = key.protocol == ip_protocol::kTcp ? Stage::kStream : Stage::kDatagramData;
-    engine_.notify_flow_deleted(layer_of(stage, v6), flow->id, flow->callout_context);
-  }
-  flows_.erase(key);
-}
-
 // --- Packets ----------------------------------------------------------------------------------
 
 Host::Context Host::context_for(const Packet& packet, bool inbound,

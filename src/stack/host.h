@@ -160,7 +160,7 @@ class Host {
 
   std::uint16_t ephemeral_port();
   // Removes a flow, telling callouts that kept a context for it (flow_delete).
-  void end_flow(const flow::FlowKey& key, bool v6);
+  void end_flow(const flow::FlowKey& key) { walker_.end_flow(flows_, key); }
 
   Network& network_;
   std::string name_;

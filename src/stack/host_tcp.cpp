@@ -240,7 +240,7 @@ void Host::tcp_on_timer(const std::string& label) {
 void Host::tcp_close_connection(Connection& conn, const std::string& why) {
   tcp_cancel_timer(conn);
   note("app", why);
-  end_flow(conn.key, conn.v6);
+  end_flow(conn.key);
   bindings_.erase({false, conn.v6, conn.key.local_port});
   connections_.erase(conn.label);
 }

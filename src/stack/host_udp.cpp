@@ -45,7 +45,7 @@ Result<void> Host::sendto(bool v6, const IpAddress& peer, std::uint16_t port,
     flow = &flows_.insert(context.key, false, engine_.policy_epoch());
     context.attach(*flow);
     if (!pass(Stage::kFlowEstablished, context)) {
-      end_flow(context.key, v6);
+      end_flow(context.key);
       return {};
     }
   } else {
@@ -87,7 +87,7 @@ void Host::udp_receive(const Packet& packet) {
     flow = &flows_.insert(context.key, true, engine_.policy_epoch());
     context.attach(*flow);
     if (!pass(Stage::kFlowEstablished, context)) {
-      end_flow(context.key, packet.source.is_v6);
+      end_flow(context.key);
       return;
     }
   } else if (!authorize_packet(*flow, context, false)) {

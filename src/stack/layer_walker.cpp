@@ -85,6 +85,14 @@ void LayerWalker::record_classification(model::LayerId layer, const ClassifyCont
   sink_.record(std::move(record));
 }
 
+void LayerWalker::end_flow(flow::FlowTable& flows, const flow::FlowKey& key) {
+  if (const auto* flow = flows.find(key)) {
+    const Stage stage = key.protocol == ip_protocol::kTcp ? Stage::kStream : Stage::kDatagramData;
+    engine_.notify_flow_deleted(layer_of(stage, key.local.is_v6), flow->id, flow->callout_context);
+  }
+  flows.erase(key);
+}
+
 void LayerWalker::note(const std::string& event, std::string text) {
   sink_.record(make_note(host_, event, std::move(text)));
 }

@@ -76,6 +76,9 @@ class LayerWalker {
   /// ALE: the flow's verdict, reauthorizing it first at AUTH_CONNECT (`outbound`) or
   /// AUTH_RECV_ACCEPT if the policy changed since. True if the flow may pass.
   bool authorize_packet(flow::FlowState& flow, const ClassifyContext& context, bool outbound);
+  /// Removes a flow from `flows`, telling callouts that kept a context for it (flow_delete at
+  /// the stream or datagram-data layer of its family).
+  void end_flow(flow::FlowTable& flows, const flow::FlowKey& key);
   /// Records a note (what a host or an application saw).
   void note(const std::string& event, std::string text);
 

@@ -230,21 +230,12 @@ void ReplayHost::end_conversation(Conversation& conv, const std::string& end) {
   conv.summary.end = end;
   conv.phase = TcpPhase::kClosed;
   conv.closed_at_us = current_.packet != nullptr ? current_.packet->time_us : 0;
-  if (conv.summary.protocol == ip_protocol::kTcp) {
-    closed_.emplace_back(
-        conv.summary.id, conv.closed_at_us,
-        flow::FlowKey{conv.summary.protocol, conv.summary.local, conv.summary.local_port,
-                      conv.summary.remote, conv.summary.remote_port});
-  }
+  const flow::FlowKey key{conv.summary.protocol, conv.summary.local, conv.summary.local_port,
+                          conv.summary.remote, conv.summary.remote_port};
+  if (key.protocol == ip_protocol::kTcp)
+    closed_.emplace_back(conv.summary.id, conv.closed_at_us, key);
   if (conv.modelled) {
-    const flow::FlowKey key{conv.summary.protocol, conv.summary.local, conv.summary.local_port,
-                            conv.summary.remote, conv.summary.remote_port};
-    if (const auto* flow = flows_.find(key)) {
-      const Stage stage = key.protocol == ip_protocol::kTcp ? Stage::kStream : Stage::kDatagramData;
-      engine_.notify_flow_deleted(layer_of(stage, key.local.is_v6), flow->id,
-                                  flow->callout_context);
-    }
-    flows_.erase(key);
+    walker_.end_flow(flows_, key);
     conv.modelled = false;
   }
 }
