@@ -8,19 +8,27 @@
 // the obviously-correct reference (the oracle in differential tests, as OVS keeps a tiny
 // brute-force classifier), and faster matchers (issue #6) must yield exactly the same sequence.
 //
-// Basic design. A matcher is built from the layer's filters already sorted in arbitration order
-// (WFP: Filter Arbitration — sublayers by weight, highest first; inside a sublayer, filters by
-// effective weight, highest first; openfwp breaks ties by sublayer key and then by filter id, so
-// the order is total and runs are reproducible). It is immutable once built. for_each_match()
-// calls the visitor for each matching filter in that order; the visitor steers: continue, skip
-// the rest of the current sublayer (a terminating action was reached), or stop.
+// Basic design. A matcher holds MatchEntries: a filter and the rank of its sublayer in the
+// layer's sublayer order. It keeps them in arbitration order (classify/arbitration_order.h:
+// rank, then effective weight highest first, then filter id), whatever order they were given
+// in. for_each_match() calls the visitor for each matching filter in that order; the visitor
+// steers: continue, skip the rest of the current sublayer (a terminating action was reached),
+// or stop. Ranks are group keys: they need not be contiguous, only ordered.
 //
-// Cost. LinearMatcher is O(filters × conditions) per call and allocates nothing.
+// Updates. insert() and erase() change one entry without rebuilding (issue #6: a daemon adding
+// a blocklist entry must not pay for the whole policy). The engine never updates a matcher that
+// a classification may be reading: it updates a replica nobody reads and publishes it with an
+// atomic pointer swap (engine/engine.h).
 //
-// Invariants. Entries are in arbitration order; entry.sublayer_rank is non-decreasing; the
-// Filter pointers point into the Snapshot that owns the matcher and live as long as it.
+// Cost. LinearMatcher: O(filters × conditions) per call, O(filters) per update.
+// IndexedMatcher: see indexed_matcher.h. Neither allocates per call.
 //
-// Thread-safety. Immutable after construction: any number of threads may classify at once.
+// Invariants. The Filter pointers point into the Snapshot that owns the matcher (or, in tests,
+// into storage that outlives it); a filter's effective weight and id do not change while it is
+// in a matcher (they are its position).
+//
+// Thread-safety. for_each_match() is const and may run on any number of threads at once;
+// insert() and erase() need exclusive access.
 #pragma once
 
 #include "common/function_ref.h"
@@ -57,13 +65,20 @@ class LayerMatcher {
   /// visitor says kStop. `in` must be for this matcher's layer.
   virtual void for_each_match(const model::IncomingValues& in, MatchVisitor visit) const = 0;
 
-  /// Number of filters the matcher was built from.
+  /// Adds an entry; its filter must not be in the matcher yet.
+  virtual void insert(const MatchEntry& entry) = 0;
+  /// Removes the entry with this filter and rank (matched by filter id); false if absent.
+  virtual bool erase(const MatchEntry& entry) = 0;
+
+  /// Number of entries.
   virtual std::size_t size() const = 0;
+  /// Bytes the matcher owns (its index, not the filters it points at), for benchmarks.
+  virtual std::size_t memory_bytes() const = 0;
   /// A short name for diagnostics and benchmarks ("linear", "indexed").
   virtual std::string_view name() const = 0;
 };
 
-/// Makes a matcher over `entries` (already in arbitration order).
+/// Makes a matcher over `entries` (in any order; arbitration order is cheapest).
 using MatcherFactory = std::unique_ptr<LayerMatcher> (*)(model::LayerId layer,
                                                          std::vector<MatchEntry> entries);
 

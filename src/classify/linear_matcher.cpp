@@ -1,22 +1,41 @@
 // SPDX-License-Identifier: Apache-2.0
-// The reference matcher: a scan in arbitration order.
+// The reference matcher: a scan of a sorted vector.
 #include "classify/linear_matcher.h"
 
+#include "classify/arbitration_order.h"
 #include "classify/condition_match.h"
 #include "common/assert.h"
+
+#include <algorithm>
 
 namespace openfwp::classify {
 
 LinearMatcher::LinearMatcher(std::vector<MatchEntry> entries) : entries_(std::move(entries)) {
-  for (std::size_t i = 1; i < entries_.size(); ++i) {
-    OPENFWP_ASSERT(entries_[i - 1].sublayer_rank <= entries_[i].sublayer_rank,
-                   "entries must be grouped by sublayer in rank order");
+  if (!std::is_sorted(entries_.begin(), entries_.end(), entry_before)) {
+    std::sort(entries_.begin(), entries_.end(), entry_before);
   }
 }
 
 std::unique_ptr<LayerMatcher> LinearMatcher::make(model::LayerId /*layer*/,
                                                   std::vector<MatchEntry> entries) {
   return std::make_unique<LinearMatcher>(std::move(entries));
+}
+
+void LinearMatcher::insert(const MatchEntry& entry) {
+  const auto at = std::lower_bound(entries_.begin(), entries_.end(), entry, entry_before);
+  OPENFWP_ASSERT(at == entries_.end() || at->filter->id != entry.filter->id,
+                 "filter is already in the matcher");
+  entries_.insert(at, entry);
+}
+
+bool LinearMatcher::erase(const MatchEntry& entry) {
+  const auto at = std::lower_bound(entries_.begin(), entries_.end(), entry, entry_before);
+  if (at == entries_.end() || at->filter->id != entry.filter->id ||
+      at->sublayer_rank != entry.sublayer_rank) {
+    return false;
+  }
+  entries_.erase(at);
+  return true;
 }
 
 void LinearMatcher::for_each_match(const model::IncomingValues& in, MatchVisitor visit) const {

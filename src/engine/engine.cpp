@@ -3,63 +3,125 @@
 #include "engine/engine.h"
 
 #include "classify/linear_matcher.h"
+#include "common/assert.h"
+
+#include <thread>
 
 namespace openfwp::engine {
 
+namespace {
+
+// How long a writer waits for the classifications still reading the replica it swapped out
+// before it gives up and clones the published one. Classifications take microseconds; a
+// snapshot held longer is an enumeration, for which a clone is the right price.
+constexpr int kReaderGraceSpins = 4096;
+
+}  // namespace
+
 Engine::Engine(classify::MatcherFactory factory)
     : factory_(factory != nullptr ? factory : &classify::LinearMatcher::make) {
-  snapshot_.store(Snapshot::build(committed_, factory_, epoch_));
+  snapshot_.store(Snapshot::build(Store{}, factory_, epoch_));
 }
 
-template <class Fn>
-auto Engine::mutate(Fn&& fn) -> decltype(fn(std::declval<Store&>())) {
+Snapshot& Engine::writable() {
+  if (in_transaction_) return *spare_;  // begin() brought it up to date
+  if (spare_ && !spare_diverged_) {
+    // Readers that loaded spare_ before it was swapped out drop their references with a
+    // release decrement; the acquire fence orders their reads before our writes.
+    for (int spin = 0; spin < kReaderGraceSpins && spare_.use_count() != 1; ++spin) {
+      std::this_thread::yield();
+    }
+    std::atomic_thread_fence(std::memory_order_acquire);
+  }
+  if (!spare_ || spare_diverged_ || spare_.use_count() != 1) {
+    spare_ = Snapshot::clone(*snapshot_.load());
+    spare_diverged_ = false;
+  } else {
+    for (const Change& change : spare_lag_) {
+      [[maybe_unused]] const auto replayed = change(*spare_);
+      OPENFWP_ASSERT(replayed.has_value(), "a published change replays on the other replica");
+    }
+  }
+  spare_lag_.clear();
+  return *spare_;
+}
+
+void Engine::publish() {
+  spare_->set_epoch(++epoch_);
+  auto previous = snapshot_.exchange(std::move(spare_));
+  // Only this writer ever held the previous replica as non-const; it is ours again.
+  spare_ = std::const_pointer_cast<Snapshot>(std::move(previous));
+  spare_lag_ = std::move(pending_);
+  pending_.clear();
+}
+
+template <class First, class ReplayOf>
+auto Engine::mutate(First&& first, ReplayOf&& replay_of)
+    -> decltype(first(std::declval<Snapshot&>())) {
   std::lock_guard lock(management_mutex_);
-  if (staged_) return fn(*staged_);
-  // Implicit transaction: work on a copy so that a failed call changes nothing.
-  Store copy = committed_;
-  auto result = fn(copy);
-  if (result) publish(std::move(copy));
+  Snapshot& target = writable();
+  auto result = first(target);
+  if (!result) return result;  // changes are atomic: the replica is as it was
+  pending_.push_back(replay_of(target, result));
+  if (!in_transaction_) publish();
   return result;
 }
 
-void Engine::publish(Store store) {
-  committed_ = std::move(store);
-  ++epoch_;
-  snapshot_.store(Snapshot::build(committed_, factory_, epoch_));
+Result<void> Engine::mutate(Change change) {
+  return mutate(change, [&](const Snapshot&, const Result<void>&) { return change; });
 }
 
 Result<void> Engine::add_provider(model::Provider provider) {
-  return mutate([&](Store& s) { return s.add_provider(std::move(provider)); });
+  return mutate([provider = std::move(provider)](Snapshot& s) {
+    return s.store_for_update().add_provider(provider);
+  });
 }
 Result<void> Engine::add_sublayer(model::Sublayer sublayer) {
-  return mutate([&](Store& s) { return s.add_sublayer(std::move(sublayer)); });
+  return mutate([sublayer = std::move(sublayer)](Snapshot& s) {
+    return s.store_for_update().add_sublayer(sublayer);
+  });
 }
 Result<std::uint32_t> Engine::add_callout(model::Callout callout) {
-  return mutate([&](Store& s) { return s.add_callout(std::move(callout)); });
+  auto add = [callout = std::move(callout)](Snapshot& s) {
+    return s.store_for_update().add_callout(callout);
+  };
+  return mutate(add, [&](const Snapshot&, const Result<std::uint32_t>&) -> Change {
+    return [add](Snapshot& s) -> Result<void> {
+      OPENFWP_TRY_VOID(add(s));
+      return {};
+    };
+  });
 }
 Result<std::uint64_t> Engine::add_filter(model::Filter filter) {
-  return mutate([&](Store& s) { return s.add_filter(std::move(filter)); });
+  // The other replica adopts the object this one created: both share one copy of each filter.
+  return mutate([&](Snapshot& s) { return s.add_filter(std::move(filter)); },
+                [](const Snapshot& s, const Result<std::uint64_t>& id) -> Change {
+                  return [object = s.store().shared_filter(*id)](Snapshot& other) -> Result<void> {
+                    other.adopt_filter(object);
+                    return {};
+                  };
+                });
 }
 Result<void> Engine::set_weight_profile(model::WeightProfile profile) {
-  return mutate([&](Store& s) -> Result<void> {
+  return mutate([profile](Snapshot& s) -> Result<void> {
     s.set_weight_profile(profile);
     return {};
   });
 }
 Result<void> Engine::delete_filter(std::uint64_t id) {
-  return mutate([&](Store& s) { return s.delete_filter(id); });
+  return mutate([id](Snapshot& s) { return s.delete_filter(id); });
 }
 Result<void> Engine::delete_filter_by_key(const Guid& key) {
-  return mutate([&](Store& s) { return s.delete_filter_by_key(key); });
+  return mutate([key](Snapshot& s) { return s.delete_filter_by_key(key); });
 }
 Result<void> Engine::delete_sublayer(const Guid& key) {
-  return mutate([&](Store& s) { return s.delete_sublayer(key); });
+  return mutate([key](Snapshot& s) { return s.store_for_update().delete_sublayer(key); });
 }
 Result<void> Engine::delete_provider(const Guid& key) {
-  return mutate([&](Store& s) { return s.delete_provider(key); });
+  return mutate([key](Snapshot& s) { return s.store_for_update().delete_provider(key); });
 }
 Result<void> Engine::delete_callout(const Guid& key) {
-  return mutate([&](Store& s) { return s.delete_callout(key); });
+  return mutate([key](Snapshot& s) { return s.store_for_update().delete_callout(key); });
 }
 
 Result<void> Engine::in_transaction(FunctionRef<Result<void>()> changes) {
@@ -73,39 +135,43 @@ Result<void> Engine::in_transaction(FunctionRef<Result<void>()> changes) {
 
 Result<void> Engine::begin() {
   std::lock_guard lock(management_mutex_);
-  if (staged_) {
+  if (in_transaction_) {
     return fail(ErrorCode::kTxnInProgress,
                 "a transaction is already in progress (FWP_E_TXN_IN_PROGRESS)");
   }
-  staged_ = committed_;
+  writable();
+  in_transaction_ = true;
   return {};
 }
 
 Result<void> Engine::commit() {
   std::lock_guard lock(management_mutex_);
-  if (!staged_) {
+  if (!in_transaction_) {
     return fail(ErrorCode::kNoTxnInProgress,
                 "no transaction in progress (FWP_E_NO_TXN_IN_PROGRESS)");
   }
-  Store store = std::move(*staged_);
-  staged_.reset();
-  publish(std::move(store));
+  in_transaction_ = false;
+  publish();
   return {};
 }
 
 Result<void> Engine::abort() {
   std::lock_guard lock(management_mutex_);
-  if (!staged_) {
+  if (!in_transaction_) {
     return fail(ErrorCode::kNoTxnInProgress,
                 "no transaction in progress (FWP_E_NO_TXN_IN_PROGRESS)");
   }
-  staged_.reset();
+  in_transaction_ = false;
+  // spare_ holds the aborted changes; it is rebuilt from the published replica when next
+  // needed. Nothing was published, so readers saw none of them.
+  spare_diverged_ = true;
+  pending_.clear();
   return {};
 }
 
 bool Engine::in_transaction() const {
   std::lock_guard lock(management_mutex_);
-  return staged_.has_value();
+  return in_transaction_;
 }
 
 void Engine::register_callout(const Guid& key, CalloutDriver* driver) {

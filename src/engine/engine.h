@@ -13,6 +13,7 @@
 #include "engine/store.h"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -27,7 +28,7 @@ struct ClassifyOptions {
 
 class Engine {
  public:
-  /// Uses LinearMatcher unless another factory is given.
+  /// Uses IndexedMatcher unless another factory is given (LinearMatcher::make is the reference).
   explicit Engine(classify::MatcherFactory factory = nullptr);
 
   // --- Management. Outside a transaction each call commits at once (as FwpmFilterAdd0 does
@@ -76,15 +77,35 @@ class Engine {
                     ClassifyOptions options = {}) const;
 
  private:
-  template <class Fn>
-  auto mutate(Fn&& fn) -> decltype(fn(std::declval<Store&>()));
-  void publish(Store store);
+  // A change as it is replayed on the other replica (the same call, or the adoption of a
+  // filter object the first replica created).
+  using Change = std::function<Result<void>(Snapshot&)>;
+
+  // Runs `first` on the writable replica, queues replay_of(replica, result) for the other one
+  // and, outside a transaction, publishes.
+  template <class First, class ReplayOf>
+  auto mutate(First&& first, ReplayOf&& replay_of) -> decltype(first(std::declval<Snapshot&>()));
+  // The same, for changes that replay as they are.
+  Result<void> mutate(Change change);
+  // The unpublished replica, brought up to date with the published one.
+  Snapshot& writable();
+  // Publishes the writable replica; the previous one becomes the writable one, behind by the
+  // changes just published.
+  void publish();
 
   classify::MatcherFactory factory_;
   mutable std::mutex management_mutex_;
-  Store committed_;              // the store behind the current snapshot
-  std::optional<Store> staged_;  // the open transaction, if any
+  // Left-right replication (Ramalhete & Correia; pf's active/inactive rulesets). Two Snapshots
+  // take turns: readers load `snapshot_`; the writer changes `spare_`, which nobody reads,
+  // publishes it with one atomic swap, and replays the same changes on the replica it swapped
+  // out once the classifications still reading that one have finished (its use_count() drops
+  // to 1). A reader that holds a snapshot longer (an enumeration) costs one clone instead.
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  std::shared_ptr<Snapshot> spare_;
+  bool spare_diverged_ = false;    // an aborted transaction left changes in spare_
+  std::vector<Change> spare_lag_;  // published changes spare_ has not seen yet
+  std::vector<Change> pending_;    // changes made to spare_ and not yet published
+  bool in_transaction_ = false;
   std::uint64_t epoch_ = 0;
 
   mutable std::shared_mutex callouts_mutex_;

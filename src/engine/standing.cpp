@@ -3,19 +3,19 @@
 // explained classification.
 #include "engine/standing.h"
 
+#include "classify/arbitration_order.h"
+
 #include <algorithm>
 
 namespace openfwp::engine {
 namespace {
 
 bool sublayer_before(const model::Sublayer* a, const model::Sublayer* b) {
-  if (a->weight != b->weight) return a->weight > b->weight;
-  return a->key < b->key;
+  return classify::sublayer_before(*a, *b);
 }
 
 bool filter_before(const model::Filter* a, const model::Filter* b) {
-  if (a->effective_weight != b->effective_weight) return a->effective_weight > b->effective_weight;
-  return a->id < b->id;
+  return classify::filter_before(*a, *b);
 }
 
 }  // namespace

@@ -121,6 +121,18 @@ Result<std::uint64_t> Store::add_filter(Filter filter) {
   return id;
 }
 
+void Store::adopt_filter(std::shared_ptr<const Filter> filter) {
+  next_filter_id_ = std::max(next_filter_id_, filter->id + 1);
+  filter_id_by_key_.emplace(filter->key, filter->id);
+  const auto id = filter->id;
+  filters_.emplace(id, std::move(filter));
+}
+
+std::shared_ptr<const Filter> Store::shared_filter(std::uint64_t id) const {
+  const auto it = filters_.find(id);
+  return it == filters_.end() ? nullptr : it->second;
+}
+
 void Store::set_weight_profile(model::WeightProfile profile) {
   if (profile == weight_profile_) return;
   weight_profile_ = profile;

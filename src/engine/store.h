@@ -42,7 +42,13 @@ class Store {
   void set_weight_profile(model::WeightProfile profile);
   model::WeightProfile weight_profile() const { return weight_profile_; }
 
+  /// Replication (engine/snapshot.h): adds a filter that add_filter accepted in a Store with
+  /// the same contents, sharing the object; nothing is validated again.
+  void adopt_filter(std::shared_ptr<const model::Filter> filter);
+
   const model::Filter* find_filter(std::uint64_t id) const;
+  /// The shared object behind find_filter(id); null if there is none.
+  std::shared_ptr<const model::Filter> shared_filter(std::uint64_t id) const;
   const model::Filter* find_filter_by_key(const Guid& key) const;
   const model::Sublayer* find_sublayer(const Guid& key) const;
   const model::Provider* find_provider(const Guid& key) const;
