@@ -2,7 +2,7 @@
 // Engine: transactions over Store values, snapshot publication, classify.
 #include "engine/engine.h"
 
-#include "classify/linear_matcher.h"
+#include "classify/indexed_matcher.h"
 #include "common/assert.h"
 
 #include <thread>
@@ -19,7 +19,7 @@ constexpr int kReaderGraceSpins = 4096;
 }  // namespace
 
 Engine::Engine(classify::MatcherFactory factory)
-    : factory_(factory != nullptr ? factory : &classify::LinearMatcher::make) {
+    : factory_(factory != nullptr ? factory : &classify::IndexedMatcher::make) {
   snapshot_.store(Snapshot::build(Store{}, factory_, epoch_));
 }
 

@@ -6,6 +6,7 @@
 #include "classify/linear_matcher.h"
 
 #include "classify/condition_match.h"
+#include "classify/indexed_matcher.h"
 #include "support/filter_builder.h"
 #include "support/incoming_builder.h"
 
@@ -37,7 +38,14 @@ struct Linear {
   }
 };
 
-using MatcherImplementations = ::testing::Types<Linear>;
+struct Indexed {
+  static constexpr const char* kName = "Indexed";
+  static std::unique_ptr<LayerMatcher> make(LayerId layer, std::vector<MatchEntry> entries) {
+    return IndexedMatcher::make(layer, std::move(entries));
+  }
+};
+
+using MatcherImplementations = ::testing::Types<Linear, Indexed>;
 
 struct ImplementationName {
   template <class Impl>
@@ -51,6 +59,7 @@ struct ImplementationName {
 class Policy {
  public:
   const model::Filter* add(model::Filter filter) {
+    if (filter.id == 0) filter.id = next_id_++;
     filters_.push_back(std::move(filter));
     return &filters_.back();
   }
@@ -67,6 +76,7 @@ class Policy {
 
  private:
   std::deque<model::Filter> filters_;
+  std::uint64_t next_id_ = 1;
 };
 
 model::IncomingValues to_port(std::uint16_t remote_port) {
