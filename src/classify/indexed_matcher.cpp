@@ -63,7 +63,7 @@ struct IndexedMatcher::Compiled {
   MatchEntry entry;
   OrderKey order;
   std::vector<Check> checks;
-  std::vector<Span> spans;  // by index, length > 0 only
+  std::vector<Span> spans;     // by index, length > 0 only
   bool needs_generic = false;  // some condition is not an interval: condition_matches decides
   Tuple* tuple = nullptr;
   std::uint32_t bucket = 0;
@@ -234,8 +234,7 @@ IndexedMatcher::Tuple& IndexedMatcher::choose_tuple(Partition& partition,
     });
     if (!fits) continue;
     const auto bucket = tuple->table.find(tuple->key_of(compiled));
-    if (bucket != BucketTable::kNone &&
-        tuple->buckets[bucket].candidates.size() >= kBucketLimit) {
+    if (bucket != BucketTable::kNone && tuple->buckets[bucket].candidates.size() >= kBucketLimit) {
       continue;
     }
     chosen = tuple.get();
@@ -286,11 +285,10 @@ void IndexedMatcher::insert(const MatchEntry& entry) {
   }
   auto& candidates = tuple.buckets[bucket].candidates;
   const Candidate candidate{compiled->order, compiled.get()};
-  candidates.insert(std::lower_bound(candidates.begin(), candidates.end(), candidate,
-                                     [](const Candidate& a, const Candidate& b) {
-                                       return a.order < b.order;
-                                     }),
-                    candidate);
+  candidates.insert(
+      std::lower_bound(candidates.begin(), candidates.end(), candidate,
+                       [](const Candidate& a, const Candidate& b) { return a.order < b.order; }),
+      candidate);
   compiled->tuple = &tuple;
   compiled->bucket = bucket;
   ++tuple.size;
@@ -306,7 +304,7 @@ void IndexedMatcher::insert(const MatchEntry& entry) {
     }
   }
   const auto id = entry.filter->id;
-  const bool inserted = compiled_.emplace(id, std::move(compiled)).second;
+  [[maybe_unused]] const bool inserted = compiled_.emplace(id, std::move(compiled)).second;
   OPENFWP_ASSERT(inserted, "filter is already in the matcher");
 }
 
@@ -318,8 +316,7 @@ bool IndexedMatcher::erase(const MatchEntry& entry) {
   const Compiled& compiled = *found->second;
   Tuple& tuple = *compiled.tuple;
   Bucket& bucket = tuple.buckets[compiled.bucket];
-  std::erase_if(bucket.candidates,
-                [&](const Candidate& c) { return c.compiled == &compiled; });
+  std::erase_if(bucket.candidates, [&](const Candidate& c) { return c.compiled == &compiled; });
   if (bucket.candidates.empty()) {
     tuple.table.erase(bucket.hash);
     bucket.candidates.shrink_to_fit();

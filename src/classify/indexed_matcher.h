@@ -92,7 +92,7 @@ class IndexedMatcher final : public LayerMatcher {
     std::uint8_t width;
   };
   std::vector<IndexedField> fields_;
-  std::vector<std::uint8_t> width_by_index_;  // 0 for fields that are not indexed
+  std::vector<std::uint8_t> width_by_index_;            // 0 for fields that are not indexed
   std::vector<std::unique_ptr<Partition>> partitions_;  // by rank
   std::unordered_map<std::uint64_t, std::unique_ptr<Compiled>> compiled_;  // by filter id
 };

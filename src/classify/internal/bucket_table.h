@@ -47,7 +47,8 @@ class BucketTable {
     for (std::size_t next = (hole + 1) & mask_; slots_[next].bucket != kNone;
          next = (next + 1) & mask_) {
       const std::size_t home = slots_[next].hash & mask_;
-      const bool stays = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
+      const bool stays =
+          hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
       if (stays) continue;
       slots_[hole] = slots_[next];
       hole = next;
