@@ -27,6 +27,11 @@ class BucketTable {
     }
   }
 
+  /// Asks the CPU to fetch the slot where a find(hash) starts.
+  void prefetch(std::uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & mask_]);
+  }
+
   /// Stores `bucket` under `hash`, which must not be present.
   void insert(std::uint64_t hash, std::uint32_t bucket) {
     if ((used_ + 1) * 2 > slots_.size()) grow();
