@@ -23,9 +23,10 @@
 // Cost. LinearMatcher: O(filters × conditions) per call, O(filters) per update.
 // IndexedMatcher: see indexed_matcher.h. Neither allocates per call.
 //
-// Invariants. The Filter pointers point into the Snapshot that owns the matcher (or, in tests,
-// into storage that outlives it); a filter's effective weight and id do not change while it is
-// in a matcher (they are its position).
+// Invariants. Filter ids are unique among a matcher's entries (the Store assigns them), so
+// arbitration order has no ties. The Filter pointers point into the Snapshot that owns the matcher
+// (or, in tests, into storage that outlives it); a filter's effective weight and id do not change
+// while it is in a matcher (they are its position).
 //
 // Thread-safety. for_each_match() is const and may run on any number of threads at once;
 // insert() and erase() need exclusive access.

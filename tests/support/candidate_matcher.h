@@ -3,12 +3,10 @@
 // that swapping it is one line.
 #pragma once
 
-#include "classify/linear_matcher.h"
+#include "classify/indexed_matcher.h"
 
 namespace openfwp::testing {
 
-// TODO(#6): classify::IndexedMatcher once classify/indexed_matcher.h is on main; until then the
-// reference stands in, so the tests run (and can only fail on harness bugs).
-using CandidateMatcher = classify::LinearMatcher;
+using CandidateMatcher = classify::IndexedMatcher;
 
 }  // namespace openfwp::testing

@@ -62,6 +62,7 @@ struct ImplementationName {
 class Policy {
  public:
   const model::Filter* add(model::Filter filter) {
+    if (filter.id == 0) filter.id = next_id_++;
     filters_.push_back(std::move(filter));
     return &filters_.back();
   }
@@ -90,6 +91,7 @@ class Policy {
 
  private:
   std::deque<model::Filter> filters_;
+  std::uint64_t next_id_ = 1;
 };
 
 model::IncomingValues to_port(std::uint16_t remote_port) {

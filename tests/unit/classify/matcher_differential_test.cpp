@@ -10,8 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <memory>
 #include <string>
@@ -20,8 +22,15 @@
 namespace openfwp::testing {
 namespace {
 
-constexpr std::uint64_t kMatcherSeeds = 200;
-constexpr std::uint64_t kEngineSeeds = 24;
+// OPENFWP_DIFFERENTIAL_SEEDS=N multiplies the seeds by N, for a longer search by hand.
+std::uint64_t scaled(std::uint64_t seeds) {
+  const char* factor = std::getenv("OPENFWP_DIFFERENTIAL_SEEDS");
+  return factor == nullptr ? seeds
+                           : seeds * std::max<std::uint64_t>(1, std::strtoull(factor, nullptr, 10));
+}
+
+const std::uint64_t kMatcherSeeds = scaled(200);
+const std::uint64_t kEngineSeeds = scaled(24);
 
 TEST(MatcherDifferential, RandomPoliciesVisitIdenticallyBeforeAndAfterUpdates) {
   DifferentialStats total;

@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: Apache-2.0
+// The indexed matcher: compiling filters, placing them in tuples, and the ordered merge of
+// the buckets a packet hits. The design is in indexed_matcher.h.
+#include "classify/indexed_matcher.h"
+
+#include "classify/condition_match.h"
+#include "common/assert.h"
+
+#include <algorithm>
+#include <array>
+#include <compare>
+
+namespace openfwp::classify {
+namespace {
+
+using internal::Bits;
+using internal::BucketTable;
+
+// Fields at positions beyond this are checked by the generic code only (no layer has that
+// many numeric fields; the limit keeps a packet's presence set in one word).
+constexpr std::size_t kMaxIndexedPosition = 64;
+constexpr std::size_t kInlineCursors = 32;
+
+// Arbitration order inside a sublayer as one comparable value (filter_before).
+struct OrderKey {
+  std::uint64_t inverse_weight = ~std::uint64_t{0};
+  std::uint64_t id = ~std::uint64_t{0};
+  friend auto operator<=>(const OrderKey&, const OrderKey&) = default;
+};
+
+OrderKey order_of(const model::Filter& filter) { return {~filter.effective_weight, filter.id}; }
+
+std::uint64_t mix(std::uint64_t hash, std::uint64_t word) {
+  hash ^= word + 0x9e3779b97f4a7c15ULL;
+  hash *= 0xbf58476d1ce4e5b9ULL;
+  return hash ^ (hash >> 31U);
+}
+
+// Tuple lengths are rounded down to this grid so that the number of tuples stays small.
+std::uint8_t grid_length(std::uint8_t length, std::uint8_t width) {
+  if (width <= 8) return length == width ? width : 0;
+  const std::uint8_t step = width <= 32 ? 8 : 16;
+  return static_cast<std::uint8_t>(length - length % step);
+}
+
+}  // namespace
+
+struct IndexedMatcher::Compiled {
+  // One exact interval test on the value at `index`.
+  struct Check {
+    Bits lo;
+    Bits hi;
+    std::uint16_t index;
+  };
+  // The leading bits all matching values of the field at `index` share.
+  struct Span {
+    Bits lo;  // any value of the interval; its top `length` bits are the prefix
+    std::uint16_t index;
+    std::uint8_t width;
+    std::uint8_t length;
+  };
+
+  MatchEntry entry;
+  OrderKey order;
+  std::vector<Check> checks;
+  std::vector<Span> spans;     // by index, length > 0 only
+  bool needs_generic = false;  // some condition is not an interval: condition_matches decides
+  Tuple* tuple = nullptr;
+  std::uint32_t bucket = 0;
+
+  const Span* span_at(std::uint16_t index) const {
+    for (const Span& span : spans) {
+      if (span.index == index) return &span;
+    }
+    return nullptr;
+  }
+};
+
+namespace {
+
+struct Candidate {
+  OrderKey order;
+  const IndexedMatcher::Compiled* compiled;
+};
+
+struct Bucket {
+  std::vector<Candidate> candidates;  // in arbitration order
+  std::uint64_t hash = 0;
+};
+
+}  // namespace
+
+struct IndexedMatcher::Tuple {
+  struct Dim {
+    std::uint16_t index;
+    std::uint8_t width;
+    std::uint8_t length;
+    friend bool operator==(const Dim&, const Dim&) = default;
+  };
+  std::vector<Dim> dims;  // by index, length > 0
+  unsigned specificity = 0;
+  BucketTable table;
+  std::vector<Bucket> buckets;
+  std::vector<std::uint32_t> free_buckets;
+  OrderKey best;  // no filter here comes before it (an upper bound after erases)
+  std::size_t size = 0;
+
+  std::uint64_t key_of(const Compiled& compiled) const {
+    std::uint64_t hash = 0;
+    for (const Dim& dim : dims) {
+      const Bits top = internal::top_bits(compiled.span_at(dim.index)->lo, dim.width, dim.length);
+      hash = mix(hash, static_cast<std::uint64_t>(top));
+      if (dim.length > 64) hash = mix(hash, static_cast<std::uint64_t>(top >> 64U));
+    }
+    return hash;
+  }
+};
+
+struct IndexedMatcher::Partition {
+  std::uint32_t rank = 0;
+  std::vector<std::unique_ptr<Tuple>> tuples;  // by best, ascending
+  std::size_t size = 0;
+};
+
+struct IndexedMatcher::PacketBits {
+  std::uint64_t present = 0;  // bit i: the value at position i is set and numeric
+  std::array<Bits, kMaxIndexedPosition> values;
+};
+
+IndexedMatcher::IndexedMatcher(model::LayerId layer, std::vector<MatchEntry> entries)
+    : layer_(layer) {
+  const auto fields = model::layer_info(layer).fields;
+  width_by_index_.assign(fields.size(), 0);
+  for (std::size_t i = 0; i < fields.size() && i < kMaxIndexedPosition; ++i) {
+    const auto width = internal::indexed_width(model::incoming_type(layer, fields[i]));
+    if (width == 0) continue;
+    width_by_index_[i] = width;
+    fields_.push_back({static_cast<std::uint16_t>(i), width});
+  }
+  // Arbitration order first: the best filters found the tuples, which tends to keep the
+  // tuples probed before a terminating match few.
+  std::sort(entries.begin(), entries.end(), [](const MatchEntry& a, const MatchEntry& b) {
+    if (a.sublayer_rank != b.sublayer_rank) return a.sublayer_rank < b.sublayer_rank;
+    return order_of(*a.filter) < order_of(*b.filter);
+  });
+  compiled_.reserve(entries.size());
+  for (const MatchEntry& entry : entries) insert(entry);
+}
+
+IndexedMatcher::~IndexedMatcher() = default;
+
+std::unique_ptr<LayerMatcher> IndexedMatcher::make(model::LayerId layer,
+                                                   std::vector<MatchEntry> entries) {
+  return std::make_unique<IndexedMatcher>(layer, std::move(entries));
+}
+
+std::unique_ptr<IndexedMatcher::Compiled> IndexedMatcher::compile(const MatchEntry& entry) const {
+  auto compiled = std::make_unique<Compiled>();
+  compiled->entry = entry;
+  compiled->order = order_of(*entry.filter);
+  const auto& conditions = entry.filter->conditions;
+  for (std::size_t i = 0; i < conditions.size(); ++i) {
+    const model::FieldId field = conditions[i].field;
+    // One pass per field, at its first condition (conditions on one field are OR'ed).
+    bool seen = false;
+    for (std::size_t j = 0; j < i && !seen; ++j) seen = conditions[j].field == field;
+    if (seen) continue;
+    const auto index = model::field_index(layer_, field);
+    const std::uint8_t width = index ? width_by_index_[*index] : 0;
+    if (width == 0) {
+      compiled->needs_generic = true;
+      continue;
+    }
+    const model::DataType incoming = model::incoming_type(layer_, field);
+    std::size_t count = 0;
+    bool all_intervals = true;
+    internal::Interval hull{1, 0};  // empty
+    internal::Interval only;
+    for (std::size_t j = i; j < conditions.size(); ++j) {
+      if (conditions[j].field != field) continue;
+      ++count;
+      const auto interval = internal::condition_interval(conditions[j], incoming, width);
+      if (!interval) {
+        all_intervals = false;
+        break;
+      }
+      only = *interval;
+      if (interval->empty()) continue;
+      hull = hull.empty() ? *interval
+                          : internal::Interval{std::min(hull.lo, interval->lo),
+                                               std::max(hull.hi, interval->hi)};
+    }
+    const auto position = static_cast<std::uint16_t>(*index);
+    if (!all_intervals) {
+      compiled->needs_generic = true;
+      continue;
+    }
+    if (count == 1) {
+      compiled->checks.push_back({only.lo, only.hi, position});
+    } else {
+      compiled->needs_generic = true;
+      if (hull.empty()) compiled->checks.push_back({1, 0, position});  // none can hold
+    }
+    if (hull.empty()) continue;
+    const auto length = internal::common_prefix_length(hull, width);
+    if (length > 0) compiled->spans.push_back({hull.lo, position, width, length});
+  }
+  std::sort(compiled->spans.begin(), compiled->spans.end(),
+            [](const Compiled::Span& a, const Compiled::Span& b) { return a.index < b.index; });
+  return compiled;
+}
+
+IndexedMatcher::Partition& IndexedMatcher::partition_for(std::uint32_t rank) {
+  auto it = std::lower_bound(
+      partitions_.begin(), partitions_.end(), rank,
+      [](const std::unique_ptr<Partition>& p, std::uint32_t r) { return p->rank < r; });
+  if (it == partitions_.end() || (*it)->rank != rank) {
+    auto partition = std::make_unique<Partition>();
+    partition->rank = rank;
+    it = partitions_.insert(it, std::move(partition));
+  }
+  return **it;
+}
+
+IndexedMatcher::Tuple& IndexedMatcher::choose_tuple(Partition& partition,
+                                                    const Compiled& compiled) {
+  // TupleMerge: the most specific tuple the filter fits whose bucket for it has room.
+  Tuple* chosen = nullptr;
+  for (const auto& tuple : partition.tuples) {
+    if (chosen != nullptr && tuple->specificity <= chosen->specificity) continue;
+    const bool fits = std::all_of(tuple->dims.begin(), tuple->dims.end(), [&](const auto& dim) {
+      const auto* span = compiled.span_at(dim.index);
+      return span != nullptr && span->length >= dim.length;
+    });
+    if (!fits) continue;
+    const auto bucket = tuple->table.find(tuple->key_of(compiled));
+    if (bucket != BucketTable::kNone && tuple->buckets[bucket].candidates.size() >= kBucketLimit) {
+      continue;
+    }
+    chosen = tuple.get();
+  }
+  if (chosen != nullptr) return *chosen;
+
+  // A tuple of the filter's own lengths, on the grid; reused if it exists (its bucket is
+  // full: nothing more specific can be made for this filter).
+  std::vector<Tuple::Dim> dims;
+  unsigned specificity = 0;
+  for (const auto& span : compiled.spans) {
+    const auto length = grid_length(span.length, span.width);
+    if (length == 0) continue;
+    dims.push_back({span.index, span.width, length});
+    specificity += length;
+  }
+  for (const auto& tuple : partition.tuples) {
+    if (tuple->dims == dims) return *tuple;
+  }
+  auto tuple = std::make_unique<Tuple>();
+  tuple->dims = std::move(dims);
+  tuple->specificity = specificity;
+  tuple->best = compiled.order;
+  const auto at = std::lower_bound(
+      partition.tuples.begin(), partition.tuples.end(), compiled.order,
+      [](const std::unique_ptr<Tuple>& t, const OrderKey& order) { return t->best < order; });
+  return **partition.tuples.insert(at, std::move(tuple));
+}
+
+void IndexedMatcher::insert(const MatchEntry& entry) {
+  OPENFWP_ASSERT(entry.filter->layer == layer_, "the filter is at this matcher's layer");
+  auto compiled = compile(entry);
+  Partition& partition = partition_for(entry.sublayer_rank);
+  Tuple& tuple = choose_tuple(partition, *compiled);
+
+  const std::uint64_t hash = tuple.key_of(*compiled);
+  std::uint32_t bucket = tuple.table.find(hash);
+  if (bucket == BucketTable::kNone) {
+    if (tuple.free_buckets.empty()) {
+      bucket = static_cast<std::uint32_t>(tuple.buckets.size());
+      tuple.buckets.emplace_back();
+    } else {
+      bucket = tuple.free_buckets.back();
+      tuple.free_buckets.pop_back();
+    }
+    tuple.buckets[bucket].hash = hash;
+    tuple.table.insert(hash, bucket);
+  }
+  auto& candidates = tuple.buckets[bucket].candidates;
+  const Candidate candidate{compiled->order, compiled.get()};
+  candidates.insert(
+      std::lower_bound(candidates.begin(), candidates.end(), candidate,
+                       [](const Candidate& a, const Candidate& b) { return a.order < b.order; }),
+      candidate);
+  compiled->tuple = &tuple;
+  compiled->bucket = bucket;
+  ++tuple.size;
+  ++partition.size;
+  if (compiled->order < tuple.best) {
+    // Move the tuple forward to its place in best order.
+    tuple.best = compiled->order;
+    auto it = std::find_if(partition.tuples.begin(), partition.tuples.end(),
+                           [&](const std::unique_ptr<Tuple>& t) { return t.get() == &tuple; });
+    while (it != partition.tuples.begin() && tuple.best < (*(it - 1))->best) {
+      std::iter_swap(it, it - 1);
+      --it;
+    }
+  }
+  const auto id = entry.filter->id;
+  [[maybe_unused]] const bool inserted = compiled_.emplace(id, std::move(compiled)).second;
+  OPENFWP_ASSERT(inserted, "filter is already in the matcher");
+}
+
+bool IndexedMatcher::erase(const MatchEntry& entry) {
+  const auto found = compiled_.find(entry.filter->id);
+  if (found == compiled_.end() || found->second->entry.sublayer_rank != entry.sublayer_rank) {
+    return false;
+  }
+  const Compiled& compiled = *found->second;
+  Tuple& tuple = *compiled.tuple;
+  Bucket& bucket = tuple.buckets[compiled.bucket];
+  std::erase_if(bucket.candidates, [&](const Candidate& c) { return c.compiled == &compiled; });
+  if (bucket.candidates.empty()) {
+    tuple.table.erase(bucket.hash);
+    bucket.candidates.shrink_to_fit();
+    tuple.free_buckets.push_back(compiled.bucket);
+  }
+  --tuple.size;
+  Partition& partition = partition_for(entry.sublayer_rank);
+  --partition.size;
+  if (tuple.size == 0) {
+    std::erase_if(partition.tuples,
+                  [&](const std::unique_ptr<Tuple>& t) { return t.get() == &tuple; });
+  }
+  if (partition.size == 0) {
+    std::erase_if(partitions_,
+                  [&](const std::unique_ptr<Partition>& p) { return p.get() == &partition; });
+  }
+  compiled_.erase(found);
+  return true;
+}
+
+void IndexedMatcher::project(const model::IncomingValues& in, PacketBits& packet) const {
+  packet.present = 0;
+  for (const IndexedField& field : fields_) {
+    const model::Value& value = in.at(field.index);
+    Bits bits = 0;
+    switch (value.index()) {
+      case 1:
+        bits = std::get<std::uint8_t>(value);
+        break;
+      case 2:
+        bits = std::get<std::uint16_t>(value);
+        break;
+      case 3:
+        bits = std::get<std::uint32_t>(value);
+        break;
+      case 4:
+        bits = std::get<std::uint64_t>(value);
+        break;
+      case 5:
+        bits = *internal::numeric_value(value);
+        break;
+      default:
+        continue;  // FWP_EMPTY: no condition on it holds
+    }
+    packet.values[field.index] = bits;
+    packet.present |= std::uint64_t{1} << field.index;
+  }
+}
+
+namespace {
+
+// The buckets hit in one sublayer, each a run of candidates in arbitration order.
+class Cursors {
+ public:
+  struct Run {
+    const Candidate* next;
+    const Candidate* end;
+  };
+
+  void add(const Candidate* begin, const Candidate* end) {
+    if (size_ < kInlineCursors) {
+      inline_[size_++] = {begin, end};
+    } else {
+      spill_.push_back({begin, end});
+    }
+  }
+  bool empty() const { return size_ == 0 && spill_.empty(); }
+
+  // The run whose next candidate comes first, or nullptr.
+  Run* best() {
+    Run* best = nullptr;
+    for (std::size_t i = 0; i < size_; ++i) {
+      if (best == nullptr || inline_[i].next->order < best->next->order) best = &inline_[i];
+    }
+    for (Run& run : spill_) {
+      if (best == nullptr || run.next->order < best->next->order) best = &run;
+    }
+    return best;
+  }
+
+  // Takes the next candidate of `run`, dropping the run when it is exhausted.
+  const Candidate* take(Run* run) {
+    const Candidate* taken = run->next++;
+    if (run->next == run->end) {
+      if (run >= inline_.data() && run < inline_.data() + size_) {
+        *run = inline_[--size_];
+        if (!spill_.empty()) {
+          inline_[size_++] = spill_.back();
+          spill_.pop_back();
+        }
+      } else {
+        *run = spill_.back();
+        spill_.pop_back();
+      }
+    }
+    return taken;
+  }
+
+ private:
+  std::array<Run, kInlineCursors> inline_;
+  std::size_t size_ = 0;
+  std::vector<Run> spill_;
+};
+
+bool holds(const IndexedMatcher::Compiled& compiled, const model::IncomingValues& in,
+           std::uint64_t present, const Bits* values);
+
+}  // namespace
+
+bool IndexedMatcher::visit_partition(const Partition& partition, const model::IncomingValues& in,
+                                     const PacketBits& packet, MatchVisitor visit) const {
+  Cursors cursors;
+  std::size_t probed = 0;
+  const auto& tuples = partition.tuples;
+  for (;;) {
+    Cursors::Run* run = cursors.best();
+    if (probed < tuples.size() && (run == nullptr || tuples[probed]->best < run->next->order)) {
+      // The next tuple may hold a filter that comes before every candidate in hand.
+      const Tuple& tuple = *tuples[probed++];
+      std::uint64_t hash = 0;
+      bool present = true;
+      for (const Tuple::Dim& dim : tuple.dims) {
+        if ((packet.present & (std::uint64_t{1} << dim.index)) == 0) {
+          present = false;  // a field the tuple's filters all test is empty
+          break;
+        }
+        const Bits top = internal::top_bits(packet.values[dim.index], dim.width, dim.length);
+        hash = mix(hash, static_cast<std::uint64_t>(top));
+        if (dim.length > 64) hash = mix(hash, static_cast<std::uint64_t>(top >> 64U));
+      }
+      if (!present) continue;
+      const auto bucket = tuple.table.find(hash);
+      if (bucket == BucketTable::kNone) continue;
+      const auto& candidates = tuple.buckets[bucket].candidates;
+      cursors.add(candidates.data(), candidates.data() + candidates.size());
+      continue;
+    }
+    if (run == nullptr) return true;
+    const Compiled& compiled = *cursors.take(run)->compiled;
+    if (!holds(compiled, in, packet.present, packet.values.data())) continue;
+    switch (visit(compiled.entry)) {
+      case VisitNext::kContinue:
+        break;
+      case VisitNext::kNextSublayer:
+        return true;
+      case VisitNext::kStop:
+        return false;
+    }
+  }
+}
+
+namespace {
+
+bool holds(const IndexedMatcher::Compiled& compiled, const model::IncomingValues& in,
+           std::uint64_t present, const Bits* values) {
+  for (const auto& check : compiled.checks) {
+    if ((present & (std::uint64_t{1} << check.index)) == 0) return false;
+    const Bits v = values[check.index];
+    if (v < check.lo || v > check.hi) return false;
+  }
+  return !compiled.needs_generic || filter_matches(*compiled.entry.filter, in);
+}
+
+}  // namespace
+
+void IndexedMatcher::for_each_match(const model::IncomingValues& in, MatchVisitor visit) const {
+  if (partitions_.empty()) return;
+  OPENFWP_ASSERT(in.layer() == layer_, "incoming values are for this matcher's layer");
+  PacketBits packet;
+  project(in, packet);
+  for (const auto& partition : partitions_) {
+    if (!visit_partition(*partition, in, packet, visit)) return;
+  }
+}
+
+std::size_t IndexedMatcher::tuple_count() const {
+  std::size_t count = 0;
+  for (const auto& partition : partitions_) count += partition->tuples.size();
+  return count;
+}
+
+std::size_t IndexedMatcher::memory_bytes() const {
+  std::size_t bytes = sizeof(*this) + fields_.capacity() * sizeof(IndexedField) +
+                      width_by_index_.capacity() +
+                      partitions_.capacity() * sizeof(std::unique_ptr<Partition>);
+  // The id map: a node per filter plus the bucket array (libstdc++ layout).
+  bytes += compiled_.bucket_count() * sizeof(void*) +
+           compiled_.size() * (sizeof(void*) + sizeof(std::uint64_t) +
+                               sizeof(std::unique_ptr<Compiled>) + sizeof(std::size_t));
+  for (const auto& [id, compiled] : compiled_) {
+    bytes += sizeof(Compiled) + compiled->checks.capacity() * sizeof(Compiled::Check) +
+             compiled->spans.capacity() * sizeof(Compiled::Span);
+  }
+  for (const auto& partition : partitions_) {
+    bytes += sizeof(Partition) + partition->tuples.capacity() * sizeof(std::unique_ptr<Tuple>);
+    for (const auto& tuple : partition->tuples) {
+      bytes += sizeof(Tuple) + tuple->dims.capacity() * sizeof(Tuple::Dim) +
+               tuple->table.memory_bytes() + tuple->buckets.capacity() * sizeof(Bucket) +
+               tuple->free_buckets.capacity() * sizeof(std::uint32_t);
+      for (const auto& bucket : tuple->buckets) {
+        bytes += bucket.candidates.capacity() * sizeof(Candidate);
+      }
+    }
+  }
+  return bytes;
+}
+
+}  // namespace openfwp::classify
