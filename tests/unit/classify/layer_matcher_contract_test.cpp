@@ -269,7 +269,7 @@ TYPED_TEST(LayerMatcherContract, EntriesGivenInAnyOrderAreVisitedInArbitrationOr
 TYPED_TEST(LayerMatcherContract, EqualEffectiveWeightsAreVisitedInIdOrder) {
   auto& p = this->policy_;
   std::vector<MatchEntry> entries;
-  for (const std::uint64_t id : {40, 7, 19, 3, 25, 11}) {
+  for (const std::uint64_t id : std::vector<std::uint64_t>{40, 7, 19, 3, 25, 11}) {
     entries.push_back({p.weighted("tie " + std::to_string(id), id, 100), 0});
   }
   auto matcher = this->make(entries);
