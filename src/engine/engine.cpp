@@ -109,6 +109,12 @@ Result<std::uint64_t> Engine::add_filter(model::Filter filter) {
                 });
 }
 Result<void> Engine::set_weight_profile(model::WeightProfile profile) {
+  {
+    // The profile in force: nothing changes, so nothing is published (no epoch, no
+    // reauthorization).
+    std::lock_guard lock(management_mutex_);
+    if (!in_transaction_ && snapshot_.load()->store().weight_profile() == profile) return {};
+  }
   return mutate([profile](Snapshot& s) -> Result<void> {
     s.set_weight_profile(profile);
     return {};
@@ -157,7 +163,9 @@ Result<void> Engine::commit() {
                 "no transaction in progress (FWP_E_NO_TXN_IN_PROGRESS)");
   }
   in_transaction_ = false;
-  publish();
+  // An empty transaction changed nothing: publishing it would bump the epoch and make every
+  // flow reauthorize for nothing.
+  if (!pending_.empty()) publish();
   return {};
 }
 

@@ -77,7 +77,8 @@ void Snapshot::assemble_layer(model::LayerId layer,
     entries.push_back({filter, rank});
   }
   std::sort(entries.begin(), entries.end(), classify::entry_before);
-  state.matcher = factory_(layer, std::move(entries));
+  // Most of the ~100 layers hold no filter: no matcher (arbitration then applies the default).
+  state.matcher = entries.empty() ? nullptr : factory_(layer, std::move(entries));
 }
 
 void Snapshot::index(const model::Filter& filter) {

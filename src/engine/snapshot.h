@@ -22,9 +22,9 @@ class Snapshot {
   /// The sublayers that hold enabled filters at one layer, in arbitration order, and the
   /// matcher.
   struct LayerState {
-    std::vector<const model::Sublayer*> sublayers;  ///< index = MatchEntry::sublayer_rank
-    std::vector<std::uint32_t> filter_counts;       ///< enabled filters per sublayer, same index
-    std::unique_ptr<classify::LayerMatcher> matcher;
+    std::vector<const model::Sublayer*> sublayers;    ///< index = MatchEntry::sublayer_rank
+    std::vector<std::uint32_t> filter_counts;         ///< enabled filters per sublayer, same index
+    std::unique_ptr<classify::LayerMatcher> matcher;  ///< null while the layer has no filter
   };
 
   /// Takes `store` and builds one matcher per layer with `factory`. `epoch` numbers policy

@@ -238,6 +238,20 @@ TEST(EngineReplication, PolicyEpochIncreasesByOnePerPublishedChange) {
   EXPECT_EQ(held->epoch(), epoch - 1) << "a held snapshot keeps its epoch";
 }
 
+// A new epoch makes every flow reauthorize: changes that change nothing must not cause one.
+TEST(EngineReplication, ChangesThatChangeNothingPublishNoEpoch) {
+  Engine engine;
+  ASSERT_TRUE(engine.add_filter(FilterBuilder("a").layer(kLayer).block().build()));
+  const auto epoch = engine.policy_epoch();
+  ASSERT_TRUE(engine.set_weight_profile(engine.snapshot()->store().weight_profile()));
+  EXPECT_EQ(engine.policy_epoch(), epoch) << "the weight profile already in force";
+  ASSERT_TRUE(engine.begin());
+  ASSERT_TRUE(engine.commit());
+  EXPECT_EQ(engine.policy_epoch(), epoch) << "an empty transaction";
+  ASSERT_TRUE(engine.add_filter(FilterBuilder("b").layer(kLayer).block().build()));
+  EXPECT_EQ(engine.policy_epoch(), epoch + 1) << "a real change still publishes";
+}
+
 TEST(EngineReplication, ChangeAfterAnAbortBuildsOnThePublishedPolicyNotTheAbortedOne) {
   for (const auto& factory : kFactories) {
     SCOPED_TRACE(factory.name);
