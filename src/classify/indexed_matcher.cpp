@@ -20,6 +20,10 @@ using internal::BucketTable;
 // many numeric fields; the limit keeps a packet's presence set in one word).
 constexpr std::size_t kMaxIndexedPosition = 64;
 constexpr std::size_t kInlineCursors = 32;
+constexpr std::size_t kInlineChecks = 5;  // a 5-tuple
+// Tuples are probed this many at a time: their hash lookups are independent, so the CPU
+// overlaps their cache misses (and the prefetches ask it to).
+constexpr std::size_t kProbeBatch = 8;
 
 // Arbitration order inside a sublayer as one comparable value (filter_before).
 struct OrderKey {
@@ -62,11 +66,22 @@ struct IndexedMatcher::Compiled {
 
   MatchEntry entry;
   OrderKey order;
-  std::vector<Check> checks;
-  std::vector<Span> spans;  // by index, length > 0 only
+  // Inline: a candidate's checks are read right after the candidate, one cache miss fewer.
+  std::array<Check, kInlineChecks> checks;
+  std::uint8_t check_count = 0;
+  std::vector<Span> spans;     // by index, length > 0 only
   bool needs_generic = false;  // some condition is not an interval: condition_matches decides
   Tuple* tuple = nullptr;
   std::uint32_t bucket = 0;
+
+  // Adds an exact check; beyond kInlineChecks the generic code checks instead.
+  void add_check(Bits lo, Bits hi, std::uint16_t index) {
+    if (check_count == kInlineChecks) {
+      needs_generic = true;
+      return;
+    }
+    checks[check_count++] = {lo, hi, index};
+  }
 
   const Span* span_at(std::uint16_t index) const {
     for (const Span& span : spans) {
@@ -83,8 +98,51 @@ struct Candidate {
   const IndexedMatcher::Compiled* compiled;
 };
 
+// A bucket's candidates in arbitration order. Most buckets hold one filter: it is kept inline,
+// so a probe that hits reads the bucket and the candidate together.
+class CandidateList {
+ public:
+  const Candidate* begin() const { return size_ <= 1 ? &one_ : many_.data(); }
+  const Candidate* end() const { return begin() + size_; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::size_t heap_bytes() const { return many_.capacity() * sizeof(Candidate); }
+
+  void insert(const Candidate& candidate) {
+    if (size_ == 0) {
+      one_ = candidate;
+    } else {
+      if (size_ == 1) many_.assign(1, one_);
+      many_.insert(std::lower_bound(many_.begin(), many_.end(), candidate, before), candidate);
+    }
+    ++size_;
+  }
+
+  void erase(const IndexedMatcher::Compiled* compiled) {
+    if (size_ == 1) {
+      if (one_.compiled == compiled) size_ = 0;
+      return;
+    }
+    const auto before_size = many_.size();
+    std::erase_if(many_, [&](const Candidate& c) { return c.compiled == compiled; });
+    if (many_.size() == before_size) return;
+    --size_;
+    if (size_ == 1) {
+      one_ = many_.front();
+      many_ = {};
+    }
+  }
+
+ private:
+  static bool before(const Candidate& a, const Candidate& b) { return a.order < b.order; }
+
+  Candidate one_{};
+  std::uint32_t size_ = 0;
+  std::vector<Candidate> many_;  // all candidates, when more than one
+};
+
 struct Bucket {
-  std::vector<Candidate> candidates;  // in arbitration order
+  CandidateList candidates;
   std::uint64_t hash = 0;
 };
 
@@ -104,6 +162,9 @@ struct IndexedMatcher::Tuple {
   std::vector<std::uint32_t> free_buckets;
   OrderKey best;  // no filter here comes before it (an upper bound after erases)
   std::size_t size = 0;
+
+  // The packet's key for this tuple; false if a field the tuple's filters all test is empty.
+  bool packet_key(const PacketBits& packet, std::uint64_t& hash) const;
 
   std::uint64_t key_of(const Compiled& compiled) const {
     std::uint64_t hash = 0;
@@ -127,15 +188,24 @@ struct IndexedMatcher::PacketBits {
   std::array<Bits, kMaxIndexedPosition> values;
 };
 
+bool IndexedMatcher::Tuple::packet_key(const PacketBits& packet, std::uint64_t& hash) const {
+  hash = 0;
+  for (const Dim& dim : dims) {
+    if ((packet.present & (std::uint64_t{1} << dim.index)) == 0) return false;
+    const Bits top = internal::top_bits(packet.values[dim.index], dim.width, dim.length);
+    hash = mix(hash, static_cast<std::uint64_t>(top));
+    if (dim.length > 64) hash = mix(hash, static_cast<std::uint64_t>(top >> 64U));
+  }
+  return true;
+}
+
 IndexedMatcher::IndexedMatcher(model::LayerId layer, std::vector<MatchEntry> entries)
     : layer_(layer) {
   const auto fields = model::layer_info(layer).fields;
   width_by_index_.assign(fields.size(), 0);
+  field_use_.assign(fields.size(), 0);
   for (std::size_t i = 0; i < fields.size() && i < kMaxIndexedPosition; ++i) {
-    const auto width = internal::indexed_width(model::incoming_type(layer, fields[i]));
-    if (width == 0) continue;
-    width_by_index_[i] = width;
-    fields_.push_back({static_cast<std::uint16_t>(i), width});
+    width_by_index_[i] = internal::indexed_width(model::incoming_type(layer, fields[i]));
   }
   // Arbitration order first: the best filters found the tuples, which tends to keep the
   // tuples probed before a terminating match few.
@@ -196,10 +266,10 @@ std::unique_ptr<IndexedMatcher::Compiled> IndexedMatcher::compile(const MatchEnt
       continue;
     }
     if (count == 1) {
-      compiled->checks.push_back({only.lo, only.hi, position});
+      compiled->add_check(only.lo, only.hi, position);
     } else {
       compiled->needs_generic = true;
-      if (hull.empty()) compiled->checks.push_back({1, 0, position});  // none can hold
+      if (hull.empty()) compiled->add_check(1, 0, position);  // none can hold
     }
     if (hull.empty()) continue;
     const auto length = internal::common_prefix_length(hull, width);
@@ -234,8 +304,7 @@ IndexedMatcher::Tuple& IndexedMatcher::choose_tuple(Partition& partition,
     });
     if (!fits) continue;
     const auto bucket = tuple->table.find(tuple->key_of(compiled));
-    if (bucket != BucketTable::kNone &&
-        tuple->buckets[bucket].candidates.size() >= kBucketLimit) {
+    if (bucket != BucketTable::kNone && tuple->buckets[bucket].candidates.size() >= kBucketLimit) {
       continue;
     }
     chosen = tuple.get();
@@ -284,15 +353,10 @@ void IndexedMatcher::insert(const MatchEntry& entry) {
     tuple.buckets[bucket].hash = hash;
     tuple.table.insert(hash, bucket);
   }
-  auto& candidates = tuple.buckets[bucket].candidates;
-  const Candidate candidate{compiled->order, compiled.get()};
-  candidates.insert(std::lower_bound(candidates.begin(), candidates.end(), candidate,
-                                     [](const Candidate& a, const Candidate& b) {
-                                       return a.order < b.order;
-                                     }),
-                    candidate);
+  tuple.buckets[bucket].candidates.insert({compiled->order, compiled.get()});
   compiled->tuple = &tuple;
   compiled->bucket = bucket;
+  count_field_uses(*compiled, +1);
   ++tuple.size;
   ++partition.size;
   if (compiled->order < tuple.best) {
@@ -306,7 +370,7 @@ void IndexedMatcher::insert(const MatchEntry& entry) {
     }
   }
   const auto id = entry.filter->id;
-  const bool inserted = compiled_.emplace(id, std::move(compiled)).second;
+  [[maybe_unused]] const bool inserted = compiled_.emplace(id, std::move(compiled)).second;
   OPENFWP_ASSERT(inserted, "filter is already in the matcher");
 }
 
@@ -316,13 +380,12 @@ bool IndexedMatcher::erase(const MatchEntry& entry) {
     return false;
   }
   const Compiled& compiled = *found->second;
+  count_field_uses(compiled, -1);
   Tuple& tuple = *compiled.tuple;
   Bucket& bucket = tuple.buckets[compiled.bucket];
-  std::erase_if(bucket.candidates,
-                [&](const Candidate& c) { return c.compiled == &compiled; });
+  bucket.candidates.erase(&compiled);
   if (bucket.candidates.empty()) {
     tuple.table.erase(bucket.hash);
-    bucket.candidates.shrink_to_fit();
     tuple.free_buckets.push_back(compiled.bucket);
   }
   --tuple.size;
@@ -340,9 +403,33 @@ bool IndexedMatcher::erase(const MatchEntry& entry) {
   return true;
 }
 
+void IndexedMatcher::count_field_uses(const Compiled& compiled, int delta) {
+  bool changed = false;
+  auto count = [&](std::uint16_t index) {
+    auto& use = field_use_[index];
+    use = delta > 0 ? use + 1 : use - 1;
+    changed = changed || use == (delta > 0 ? 1U : 0U);
+  };
+  for (std::size_t i = 0; i < compiled.check_count; ++i) count(compiled.checks[i].index);
+  for (const auto& span : compiled.spans) {
+    // Spans are on fields with checks too, except for OR'ed groups; count each field once.
+    bool checked = false;
+    for (std::size_t i = 0; i < compiled.check_count && !checked; ++i) {
+      checked = compiled.checks[i].index == span.index;
+    }
+    if (!checked) count(span.index);
+  }
+  if (!changed) return;
+  used_fields_.clear();
+  for (std::size_t i = 0; i < field_use_.size(); ++i) {
+    if (field_use_[i] > 0)
+      used_fields_.push_back({static_cast<std::uint16_t>(i), width_by_index_[i]});
+  }
+}
+
 void IndexedMatcher::project(const model::IncomingValues& in, PacketBits& packet) const {
   packet.present = 0;
-  for (const IndexedField& field : fields_) {
+  for (const IndexedField& field : used_fields_) {
     const model::Value& value = in.at(field.index);
     Bits bits = 0;
     switch (value.index()) {
@@ -437,24 +524,23 @@ bool IndexedMatcher::visit_partition(const Partition& partition, const model::In
   for (;;) {
     Cursors::Run* run = cursors.best();
     if (probed < tuples.size() && (run == nullptr || tuples[probed]->best < run->next->order)) {
-      // The next tuple may hold a filter that comes before every candidate in hand.
-      const Tuple& tuple = *tuples[probed++];
-      std::uint64_t hash = 0;
-      bool present = true;
-      for (const Tuple::Dim& dim : tuple.dims) {
-        if ((packet.present & (std::uint64_t{1} << dim.index)) == 0) {
-          present = false;  // a field the tuple's filters all test is empty
-          break;
-        }
-        const Bits top = internal::top_bits(packet.values[dim.index], dim.width, dim.length);
-        hash = mix(hash, static_cast<std::uint64_t>(top));
-        if (dim.length > 64) hash = mix(hash, static_cast<std::uint64_t>(top >> 64U));
+      // The next tuples may hold a filter that comes before every candidate in hand.
+      const std::size_t end = std::min(tuples.size(), probed + kProbeBatch);
+      std::array<std::uint64_t, kProbeBatch> hashes{};
+      std::array<bool, kProbeBatch> live{};
+      for (std::size_t i = probed; i < end; ++i) {
+        live[i - probed] = tuples[i]->packet_key(packet, hashes[i - probed]);
+        if (live[i - probed]) tuples[i]->table.prefetch(hashes[i - probed]);
       }
-      if (!present) continue;
-      const auto bucket = tuple.table.find(hash);
-      if (bucket == BucketTable::kNone) continue;
-      const auto& candidates = tuple.buckets[bucket].candidates;
-      cursors.add(candidates.data(), candidates.data() + candidates.size());
+      for (std::size_t i = probed; i < end; ++i) {
+        if (!live[i - probed]) continue;
+        const Tuple& tuple = *tuples[i];
+        const auto bucket = tuple.table.find(hashes[i - probed]);
+        if (bucket == BucketTable::kNone) continue;
+        const auto& candidates = tuple.buckets[bucket].candidates;
+        cursors.add(candidates.begin(), candidates.end());
+      }
+      probed = end;
       continue;
     }
     if (run == nullptr) return true;
@@ -475,7 +561,8 @@ namespace {
 
 bool holds(const IndexedMatcher::Compiled& compiled, const model::IncomingValues& in,
            std::uint64_t present, const Bits* values) {
-  for (const auto& check : compiled.checks) {
+  for (std::size_t i = 0; i < compiled.check_count; ++i) {
+    const auto& check = compiled.checks[i];
     if ((present & (std::uint64_t{1} << check.index)) == 0) return false;
     const Bits v = values[check.index];
     if (v < check.lo || v > check.hi) return false;
@@ -502,16 +589,15 @@ std::size_t IndexedMatcher::tuple_count() const {
 }
 
 std::size_t IndexedMatcher::memory_bytes() const {
-  std::size_t bytes = sizeof(*this) + fields_.capacity() * sizeof(IndexedField) +
-                      width_by_index_.capacity() +
+  std::size_t bytes = sizeof(*this) + used_fields_.capacity() * sizeof(IndexedField) +
+                      width_by_index_.capacity() + field_use_.capacity() * sizeof(std::uint32_t) +
                       partitions_.capacity() * sizeof(std::unique_ptr<Partition>);
   // The id map: a node per filter plus the bucket array (libstdc++ layout).
   bytes += compiled_.bucket_count() * sizeof(void*) +
            compiled_.size() * (sizeof(void*) + sizeof(std::uint64_t) +
                                sizeof(std::unique_ptr<Compiled>) + sizeof(std::size_t));
   for (const auto& [id, compiled] : compiled_) {
-    bytes += sizeof(Compiled) + compiled->checks.capacity() * sizeof(Compiled::Check) +
-             compiled->spans.capacity() * sizeof(Compiled::Span);
+    bytes += sizeof(Compiled) + compiled->spans.capacity() * sizeof(Compiled::Span);
   }
   for (const auto& partition : partitions_) {
     bytes += sizeof(Partition) + partition->tuples.capacity() * sizeof(std::unique_ptr<Tuple>);
@@ -520,7 +606,7 @@ std::size_t IndexedMatcher::memory_bytes() const {
                tuple->table.memory_bytes() + tuple->buckets.capacity() * sizeof(Bucket) +
                tuple->free_buckets.capacity() * sizeof(std::uint32_t);
       for (const auto& bucket : tuple->buckets) {
-        bytes += bucket.candidates.capacity() * sizeof(Candidate);
+        bytes += bucket.candidates.heap_bytes();
       }
     }
   }

@@ -81,6 +81,7 @@ class IndexedMatcher final : public LayerMatcher {
   Partition& partition_for(std::uint32_t rank);
   Tuple& choose_tuple(Partition& partition, const Compiled& compiled);
   void project(const model::IncomingValues& in, PacketBits& packet) const;
+  void count_field_uses(const Compiled& compiled, int delta);
   // Visits the matches of one sublayer; false when the visitor said kStop.
   bool visit_partition(const Partition& partition, const model::IncomingValues& in,
                        const PacketBits& packet, MatchVisitor visit) const;
@@ -91,9 +92,12 @@ class IndexedMatcher final : public LayerMatcher {
     std::uint16_t index;
     std::uint8_t width;
   };
-  std::vector<IndexedField> fields_;
   std::vector<std::uint8_t> width_by_index_;  // 0 for fields that are not indexed
-  std::vector<std::unique_ptr<Partition>> partitions_;  // by rank
+  // How many filters check or hash each field, and the fields some filter does: a packet's
+  // values are read only for those.
+  std::vector<std::uint32_t> field_use_;
+  std::vector<IndexedField> used_fields_;
+  std::vector<std::unique_ptr<Partition>> partitions_;                     // by rank
   std::unordered_map<std::uint64_t, std::unique_ptr<Compiled>> compiled_;  // by filter id
 };
 

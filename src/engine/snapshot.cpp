@@ -100,7 +100,7 @@ void Snapshot::unindex(const model::Filter& filter) {
   LayerState& state = layers_[static_cast<std::size_t>(filter.layer)];
   const auto rank = rank_of(state, store_.find_sublayer(filter.sublayer));
   OPENFWP_ASSERT(rank < state.sublayers.size(), "an indexed filter's sublayer is listed");
-  const bool erased = state.matcher->erase({&filter, rank});
+  [[maybe_unused]] const bool erased = state.matcher->erase({&filter, rank});
   OPENFWP_ASSERT(erased, "an indexed filter is in its layer's matcher");
   --state.filter_counts[rank];
 }

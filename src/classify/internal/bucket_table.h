@@ -27,6 +27,11 @@ class BucketTable {
     }
   }
 
+  /// Asks the CPU to fetch the slot where a find(hash) starts.
+  void prefetch(std::uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & mask_]);
+  }
+
   /// Stores `bucket` under `hash`, which must not be present.
   void insert(std::uint64_t hash, std::uint32_t bucket) {
     if ((used_ + 1) * 2 > slots_.size()) grow();
@@ -47,7 +52,8 @@ class BucketTable {
     for (std::size_t next = (hole + 1) & mask_; slots_[next].bucket != kNone;
          next = (next + 1) & mask_) {
       const std::size_t home = slots_[next].hash & mask_;
-      const bool stays = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
+      const bool stays =
+          hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
       if (stays) continue;
       slots_[hole] = slots_[next];
       hole = next;

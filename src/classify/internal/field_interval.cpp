@@ -10,9 +10,7 @@ namespace {
 using model::DataType;
 using model::MatchType;
 
-Bits all_ones(std::uint8_t width) {
-  return width >= 128 ? ~Bits{0} : (Bits{1} << width) - 1;
-}
+Bits all_ones(std::uint8_t width) { return width >= 128 ? ~Bits{0} : (Bits{1} << width) - 1; }
 
 // The Value alternative an incoming value of `incoming` type holds.
 std::optional<std::size_t> alternative_of(DataType incoming) {
