@@ -14,10 +14,11 @@
 // and the deciding filter is the first matching rule. Actions alternate permit/block.
 #pragma once
 
-#include "classbench_rules.h"
 #include "classify/layer_matcher.h"
 #include "model/filter.h"
 #include "model/incoming_values.h"
+
+#include "classbench_rules.h"
 
 #include <cstdint>
 #include <optional>

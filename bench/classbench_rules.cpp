@@ -3,7 +3,6 @@
 #include "classbench_rules.h"
 
 #include "splitmix_rng.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -54,9 +53,9 @@ struct ShapeTables {
   std::span<const ProtocolBand> protocols;
 };
 
-constexpr std::array<std::uint16_t, 20> kWellKnownPorts = {
-    80, 443, 22, 21, 23, 25, 53, 110, 143, 161, 389, 445, 993, 995, 1433, 3306, 3389, 5060, 8080,
-    8443};
+constexpr std::array<std::uint16_t, 20> kWellKnownPorts = {80,   443,  22,   21,   23,   25,  53,
+                                                           110,  143,  161,  389,  445,  993, 995,
+                                                           1433, 3306, 3389, 5060, 8080, 8443};
 
 constexpr std::uint8_t kTcp = 6;
 constexpr std::uint8_t kUdp = 17;
@@ -104,12 +103,8 @@ constexpr std::array<ProtocolBand, 5> kFwProtocols = {
     {{400, 0, 0}, {400, kTcp, 0xff}, {150, kUdp, 0xff}, {30, kIcmp, 0xff}, {20, kEsp, 0xff}}};
 
 // ipc: between the two.
-constexpr std::array<LengthBand, 6> kIpcSourceLengths = {{{200, 0, 0},
-                                                          {300, 32, 32},
-                                                          {100, 16, 16},
-                                                          {100, 17, 23},
-                                                          {200, 24, 24},
-                                                          {100, 25, 31}}};
+constexpr std::array<LengthBand, 6> kIpcSourceLengths = {
+    {{200, 0, 0}, {300, 32, 32}, {100, 16, 16}, {100, 17, 23}, {200, 24, 24}, {100, 25, 31}}};
 constexpr std::array<LengthBand, 5> kIpcDestinationLengths = {
     {{100, 0, 0}, {400, 32, 32}, {150, 16, 23}, {250, 24, 24}, {100, 25, 31}}};
 constexpr std::array<PortBand, 5> kIpcSourcePorts = {{{800, PortKind::kWildcard},
@@ -186,8 +181,7 @@ class AddressPool {
   std::vector<Network> networks_;
 };
 
-AddressPrefix draw_prefix(std::span<const LengthBand> lengths, const AddressPool& pool,
-                          Rng& rng) {
+AddressPrefix draw_prefix(std::span<const LengthBand> lengths, const AddressPool& pool, Rng& rng) {
   const LengthBand& band = pick_band(lengths, rng);
   AddressPrefix prefix;
   prefix.length = static_cast<std::uint8_t>(rng.between(band.shortest, band.longest));
@@ -202,7 +196,8 @@ PortRange draw_ports(std::span<const PortBand> bands, Rng& rng) {
     case PortKind::kWildcard:
       return {0, 65535};
     case PortKind::kWellKnown: {
-      const std::uint16_t port = kWellKnownPorts[rng.below(static_cast<std::uint32_t>(kWellKnownPorts.size()))];
+      const std::uint16_t port =
+          kWellKnownPorts[rng.below(static_cast<std::uint32_t>(kWellKnownPorts.size()))];
       return {port, port};
     }
     case PortKind::kExactRandom: {
@@ -318,7 +313,8 @@ class LineReader {
       rest_.remove_prefix(2);
     }
     std::uint32_t value = 0;
-    const auto [end, error] = std::from_chars(rest_.data(), rest_.data() + rest_.size(), value, base);
+    const auto [end, error] =
+        std::from_chars(rest_.data(), rest_.data() + rest_.size(), value, base);
     if (error != std::errc{} || value > max) return std::nullopt;
     rest_.remove_prefix(static_cast<std::size_t>(end - rest_.data()));
     return value;
@@ -348,7 +344,8 @@ class LineReader {
 
  private:
   void skip_blanks() {
-    while (!rest_.empty() && (rest_.front() == ' ' || rest_.front() == '\t')) rest_.remove_prefix(1);
+    while (!rest_.empty() && (rest_.front() == ' ' || rest_.front() == '\t'))
+      rest_.remove_prefix(1);
   }
   std::string_view rest_;
 };

@@ -3,7 +3,6 @@
 #include "classbench_trace.h"
 
 #include "splitmix_rng.h"
-
 #include <fmt/format.h>
 
 #include <array>
@@ -64,9 +63,8 @@ std::optional<std::uint32_t> first_matching_rule(std::span<const ClassBenchRule>
   return std::nullopt;
 }
 
-std::vector<TracePacket> generate_trace(std::span<const ClassBenchRule> rules,
-                                        std::size_t packets, std::uint64_t seed,
-                                        std::uint32_t random_per_mille) {
+std::vector<TracePacket> generate_trace(std::span<const ClassBenchRule> rules, std::size_t packets,
+                                        std::uint64_t seed, std::uint32_t random_per_mille) {
   Rng rng(seed ^ 0x7ace0001ULL);
   std::vector<TracePacket> trace;
   trace.reserve(packets);

@@ -38,9 +38,8 @@ std::optional<std::uint32_t> first_matching_rule(std::span<const ClassBenchRule>
 /// `packets` headers for `rules`: `random_per_mille` of them uniformly random, the others inside
 /// a random rule's box. The same inputs always give the same trace. Cost: O(packets × rules)
 /// for the expected answers (about a second for 10k packets on 100k rules).
-std::vector<TracePacket> generate_trace(std::span<const ClassBenchRule> rules,
-                                        std::size_t packets, std::uint64_t seed,
-                                        std::uint32_t random_per_mille = 100);
+std::vector<TracePacket> generate_trace(std::span<const ClassBenchRule> rules, std::size_t packets,
+                                        std::uint64_t seed, std::uint32_t random_per_mille = 100);
 
 /// One trace line, without the newline.
 std::string format_trace_packet(const TracePacket& packet);

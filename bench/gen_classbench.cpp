@@ -2,12 +2,12 @@
 // gen_classbench: writes a ClassBench-style rule set and a trace with the expected rule per
 // packet (the inputs of classify_bench, issue #6), and checks such a pair (--check) against
 // openfwp's matchers. See bench/README.md "classification" for the shapes and formats.
-#include "classbench_openfwp.h"
-#include "classbench_rules.h"
-#include "classbench_trace.h"
 #include "classify/indexed_matcher.h"
 #include "classify/linear_matcher.h"
 
+#include "classbench_openfwp.h"
+#include "classbench_rules.h"
+#include "classbench_trace.h"
 #include <fmt/format.h>
 
 #include <charconv>
