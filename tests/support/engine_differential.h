@@ -150,12 +150,13 @@ class EngineDifferential {
   };
 
   EngineDifferential(Choices& choices, classify::MatcherFactory reference,
-                     classify::MatcherFactory candidate)
+                     classify::MatcherFactory candidate,
+                     model::LayerId layer = RandomPolicy::kDefaultLayer)
       : choices_(choices),
         reference_(reference),
         candidate_(candidate),
         callouts_{Guid::derive("differential/callout/0"), Guid::derive("differential/callout/1")},
-        policy_(choices, callouts_) {}
+        policy_(choices, layer, callouts_) {}
 
   std::optional<std::string> run(std::size_t initial_filters, std::size_t operations,
                                  std::size_t packets) {
@@ -170,7 +171,7 @@ class EngineDifferential {
       model::Callout callout;
       callout.key = callouts_[i];
       callout.name = "callout " + std::to_string(i);
-      callout.applicable_layer = RandomPolicy::kLayer;
+      callout.applicable_layer = policy_.layer();
       if (!a_.add_callout(callout) || !b_.add_callout(callout)) return "add_callout failed";
     }
     if (auto failed = both("begin", [](engine::Engine& e) { return e.begin(); })) return failed;
