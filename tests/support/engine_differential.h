@@ -150,12 +150,13 @@ class EngineDifferential {
   };
 
   EngineDifferential(Choices& choices, classify::MatcherFactory reference,
-                     classify::MatcherFactory candidate)
+                     classify::MatcherFactory candidate,
+                     model::LayerId layer = RandomPolicy::kDefaultLayer)
       : choices_(choices),
         reference_(reference),
         candidate_(candidate),
         callouts_{Guid::derive("differential/callout/0"), Guid::derive("differential/callout/1")},
-        policy_(choices, callouts_) {}
+        policy_(choices, layer, callouts_) {}
 
   std::optional<std::string> run(std::size_t initial_filters, std::size_t operations,
                                  std::size_t packets) {
@@ -170,7 +171,7 @@ class EngineDifferential {
       model::Callout callout;
       callout.key = callouts_[i];
       callout.name = "callout " + std::to_string(i);
-      callout.applicable_layer = RandomPolicy::kLayer;
+      callout.applicable_layer = policy_.layer();
       if (!a_.add_callout(callout) || !b_.add_callout(callout)) return "add_callout failed";
     }
     if (auto failed = both("begin", [](engine::Engine& e) { return e.begin(); })) return failed;
@@ -254,6 +255,7 @@ class EngineDifferential {
     }
     if (*r != *c) return "add_filter assigned different ids";
     live_[*r] = filter.key;
+    ++applied_;
     return std::nullopt;
   }
 
@@ -269,6 +271,7 @@ class EngineDifferential {
     const auto id = it->first;
     const auto key = it->second;
     live_.erase(it);
+    ++applied_;  // a present filter: both engines must delete it (check() sees to that)
     if (choices_.one_in(3)) {
       return both("delete_filter_by_key",
                   [&](engine::Engine& e) { return e.delete_filter_by_key(key); });
@@ -323,6 +326,7 @@ class EngineDifferential {
     if (auto failed = both("begin", [](engine::Engine& e) { return e.begin(); })) return failed;
     const auto before = a_.policy_epoch();
     const auto published = a_.snapshot();
+    const auto applied_before = applied_;
     const auto changes = 1 + choices_.below(6);
     for (std::uint64_t i = 0; i < changes; ++i) {
       if (auto failed = choices_.one_in(2) ? add_filter() : delete_filter()) return failed;
@@ -339,7 +343,12 @@ class EngineDifferential {
       if (a_.policy_epoch() != before) return when + ": abort changed the epoch";
       live_ = published_ids();
     } else {
-      if (a_.policy_epoch() != before + 1) return when + ": commit is not one epoch";
+      // A transaction whose every change failed (deletes of absent filters) changed nothing
+      // and publishes no epoch; any other commit publishes one.
+      const auto expected = applied_ != applied_before ? before + 1 : before;
+      if (a_.policy_epoch() != expected || b_.policy_epoch() != expected) {
+        return when + ": commit is not " + (expected == before ? "zero epochs" : "one epoch");
+      }
       if (live_ != published_ids()) return when + ": the commit did not publish the staged ids";
     }
     return std::nullopt;
@@ -407,6 +416,7 @@ class EngineDifferential {
   std::vector<Held> held_;
   std::size_t packets_ = 0;
   std::size_t next_name_ = 0;
+  std::size_t applied_ = 0;  // filter adds and deletes that succeeded
   Stats stats_;
 };
 

@@ -131,8 +131,9 @@ struct DifferentialStats {
 class MatcherDifferential {
  public:
   MatcherDifferential(Choices& choices, classify::MatcherFactory reference,
-                      classify::MatcherFactory candidate)
-      : choices_(choices), policy_(choices), reference_(reference), candidate_(candidate) {}
+                      classify::MatcherFactory candidate,
+                      model::LayerId layer = RandomPolicy::kDefaultLayer)
+      : choices_(choices), policy_(choices, layer), reference_(reference), candidate_(candidate) {}
 
   std::optional<std::string> run(std::size_t filters, std::size_t packets, std::size_t updates) {
     // Sublayer ranks: ordered group keys, not necessarily contiguous.
@@ -153,8 +154,8 @@ class MatcherDifferential {
       std::swap(entries[i - 1], entries[static_cast<std::size_t>(choices_.below(i))]);
     }
     live_ = entries;
-    auto reference = reference_(RandomPolicy::kLayer, entries);
-    auto candidate = candidate_(RandomPolicy::kLayer, entries);
+    auto reference = reference_(policy_.layer(), entries);
+    auto candidate = candidate_(policy_.layer(), entries);
     if (auto mismatch = compare(*reference, *candidate, packets, "after make()")) return mismatch;
 
     for (std::size_t u = 0; u < updates; ++u) {
@@ -199,7 +200,7 @@ class MatcherDifferential {
     }
     if (auto mismatch = compare(*reference, *candidate, packets, "after updates")) return mismatch;
     // Updated in place = built fresh from the final entries.
-    auto fresh = candidate_(RandomPolicy::kLayer, live_);
+    auto fresh = candidate_(policy_.layer(), live_);
     if (auto mismatch =
             compare(*reference, *fresh, packets, "fresh candidate vs updated reference"))
       return mismatch;

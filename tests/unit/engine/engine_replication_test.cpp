@@ -28,7 +28,7 @@ using testing::IncomingBuilder;
 using testing::RandomPolicy;
 using testing::SeededChoices;
 
-constexpr model::LayerId kLayer = RandomPolicy::kLayer;
+constexpr model::LayerId kLayer = RandomPolicy::kDefaultLayer;
 
 struct Factory {
   const char* name;
