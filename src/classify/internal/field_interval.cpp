@@ -12,19 +12,25 @@ using model::MatchType;
 
 Bits all_ones(std::uint8_t width) { return width >= 128 ? ~Bits{0} : (Bits{1} << width) - 1; }
 
-// The Value alternative an incoming value of `incoming` type holds.
-std::optional<std::size_t> alternative_of(DataType incoming) {
+// The numeric incoming types: the Value alternative an incoming value of that type holds, and
+// its width in bits.
+struct NumericKind {
+  std::size_t alternative;
+  std::uint8_t width;
+};
+
+std::optional<NumericKind> numeric_kind(DataType incoming) {
   switch (incoming) {
     case DataType::kUint8:
-      return 1;
+      return NumericKind{1, 8};
     case DataType::kUint16:
-      return 2;
+      return NumericKind{2, 16};
     case DataType::kUint32:
-      return 3;
+      return NumericKind{3, 32};
     case DataType::kUint64:
-      return 4;
+      return NumericKind{4, 64};
     case DataType::kByteArray16:
-      return 5;
+      return NumericKind{5, 128};
     default:
       return std::nullopt;
   }
@@ -36,65 +42,46 @@ Bits from_bytes(const model::ByteArray16& bytes) {
   return v;
 }
 
-// A condition value's number, if it is a plain value of the field's own alternative (the
-// generic code compares values of different alternatives as unequal and unordered).
-std::optional<Bits> same_type_number(const model::ConditionValue& cv, std::size_t alternative) {
-  if (cv.index() != alternative) return std::nullopt;
-  if (const auto* bytes = std::get_if<model::ByteArray16>(&cv)) return from_bytes(*bytes);
+// The number in a Value or a ConditionValue (whose first alternatives mirror Value's).
+template <class Variant>
+std::optional<Bits> number_in(const Variant& variant) {
   return std::visit(
       [](const auto& x) -> std::optional<Bits> {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_integral_v<T>) {
           return static_cast<Bits>(x);
+        } else if constexpr (std::is_same_v<T, model::ByteArray16>) {
+          return from_bytes(x);
         } else {
           return std::nullopt;
         }
       },
-      cv);
+      variant);
 }
 
-std::optional<Bits> same_type_number(const model::Value& v, std::size_t alternative) {
-  if (v.index() != alternative) return std::nullopt;
-  return numeric_value(v);
+// A condition value's (or range end's) number, if it is a plain value of the field's own
+// alternative: the generic code compares values of different alternatives as unequal and
+// unordered.
+template <class Variant>
+std::optional<Bits> same_type_number(const Variant& value, std::size_t alternative) {
+  if (value.index() != alternative) return std::nullopt;
+  return number_in(value);
 }
 
 }  // namespace
 
 std::uint8_t indexed_width(DataType incoming) {
-  switch (incoming) {
-    case DataType::kUint8:
-      return 8;
-    case DataType::kUint16:
-      return 16;
-    case DataType::kUint32:
-      return 32;
-    case DataType::kUint64:
-      return 64;
-    case DataType::kByteArray16:
-      return 128;
-    default:
-      return 0;
-  }
+  const auto kind = numeric_kind(incoming);
+  return kind ? kind->width : 0;
 }
 
-std::optional<Bits> numeric_value(const model::Value& value) {
-  if (const auto* bytes = std::get_if<model::ByteArray16>(&value)) return from_bytes(*bytes);
-  return std::visit(
-      [](const auto& x) -> std::optional<Bits> {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_integral_v<T>) {
-          return static_cast<Bits>(x);
-        } else {
-          return std::nullopt;
-        }
-      },
-      value);
-}
+std::optional<Bits> numeric_value(const model::Value& value) { return number_in(value); }
 
 std::optional<Interval> condition_interval(const model::Condition& condition, DataType incoming,
                                            std::uint8_t width) {
-  const auto alternative = alternative_of(incoming);
-  if (!alternative || width == 0) return std::nullopt;
+  const auto kind = numeric_kind(incoming);
+  if (!kind || width == 0) return std::nullopt;
+  const std::size_t alternative = kind->alternative;
   const Bits max = all_ones(width);
   const model::ConditionValue& cv = condition.value;
   switch (condition.match) {
@@ -115,15 +102,15 @@ std::optional<Interval> condition_interval(const model::Condition& condition, Da
         const Bits net = from_bytes(p6->address) & ~host;
         return Interval{net, net | host};
       }
-      const auto v = same_type_number(cv, *alternative);
+      const auto v = same_type_number(cv, alternative);
       if (!v) return std::nullopt;
       return Interval{*v, *v};
     }
     case MatchType::kRange: {
       const auto* range = std::get_if<model::Range>(&cv);
       if (range == nullptr) return std::nullopt;
-      const auto lo = same_type_number(range->low, *alternative);
-      const auto hi = same_type_number(range->high, *alternative);
+      const auto lo = same_type_number(range->low, alternative);
+      const auto hi = same_type_number(range->high, alternative);
       if (!lo || !hi) return std::nullopt;
       return Interval{*lo, *hi};
     }
@@ -131,7 +118,7 @@ std::optional<Interval> condition_interval(const model::Condition& condition, Da
     case MatchType::kGreaterOrEqual:
     case MatchType::kLess:
     case MatchType::kLessOrEqual: {
-      const auto v = same_type_number(cv, *alternative);
+      const auto v = same_type_number(cv, alternative);
       if (!v) return std::nullopt;
       const Interval empty{1, 0};
       switch (condition.match) {
