@@ -79,27 +79,29 @@ TEST_F(IndexedMatcherShape, ErasingEveryFilterLeavesNoTupleAndLessMemory) {
   EXPECT_EQ(matcher.size(), 0U);
   EXPECT_EQ(matcher.tuple_count(), 0U);
   EXPECT_LT(matcher.memory_bytes(), full);
-  EXPECT_TRUE(visits(matcher, IncomingBuilder(kV4).set(FieldId::kIpRemotePort, std::uint16_t{7})
-                                  .build())
-                  .empty());
+  EXPECT_TRUE(
+      visits(matcher, IncomingBuilder(kV4).set(FieldId::kIpRemotePort, std::uint16_t{7}).build())
+          .empty());
 }
 
 TEST_F(IndexedMatcherShape, ConditionsThatAreNotIntervalsStillDecide) {
   // NOT_EQUAL, flags and two OR'ed ports are not single intervals: the index cannot narrow on
   // them, and the generic condition code must still reject what does not match.
-  const auto not_ssh = add(FilterBuilder("not ssh").condition(FieldId::kIpRemotePort,
-                                                              MatchType::kNotEqual,
-                                                              std::uint16_t{22}));
-  const auto web = add(FilterBuilder("web or tls")
-                           .condition(FieldId::kIpRemotePort, MatchType::kEqual, std::uint16_t{80})
-                           .condition(FieldId::kIpRemotePort, MatchType::kEqual,
-                                      std::uint16_t{443}));
-  const auto flagged = add(FilterBuilder("loopback flag")
-                               .condition(FieldId::kFlags, MatchType::kFlagsAllSet,
-                                          std::uint32_t{0x1}));
+  const auto not_ssh = add(FilterBuilder("not ssh").condition(
+      FieldId::kIpRemotePort, MatchType::kNotEqual, std::uint16_t{22}));
+  const auto web =
+      add(FilterBuilder("web or tls")
+              .condition(FieldId::kIpRemotePort, MatchType::kEqual, std::uint16_t{80})
+              .condition(FieldId::kIpRemotePort, MatchType::kEqual, std::uint16_t{443}));
+  const auto flagged =
+      add(FilterBuilder("loopback flag")
+              .condition(FieldId::kFlags, MatchType::kFlagsAllSet, std::uint32_t{0x1}));
   const IndexedMatcher matcher(kV4, {not_ssh, web, flagged});
   const auto packet = [](std::uint16_t port, std::uint32_t flags) {
-    return IncomingBuilder(kV4).set(FieldId::kIpRemotePort, port).set(FieldId::kFlags, flags).build();
+    return IncomingBuilder(kV4)
+        .set(FieldId::kIpRemotePort, port)
+        .set(FieldId::kFlags, flags)
+        .build();
   };
   EXPECT_EQ(visits(matcher, packet(22, 0)), (std::vector<std::string>{}));
   EXPECT_EQ(visits(matcher, packet(443, 0)), (std::vector<std::string>{"not ssh", "web or tls"}));
