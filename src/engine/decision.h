@@ -90,7 +90,10 @@ struct Decision {
   std::optional<std::uint64_t> superseded_filter;
   /// Filled only when explanation was requested.
   std::vector<SublayerStep> sublayers;
-  std::string summary;  ///< one sentence: why this action (always filled)
+  /// One sentence: why this action. Filled only when explaining (ClassifyOptions::explain):
+  /// formatting it was half the cost of a classification; renderers of unexplained decisions
+  /// use reason and the names above.
+  std::string summary;
 };
 
 }  // namespace openfwp::engine

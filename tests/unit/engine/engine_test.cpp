@@ -182,3 +182,24 @@ TEST(Engine, ProviderReferencedBySublayerCannotBeDeleted) {
 
 }  // namespace
 }  // namespace openfwp::engine
+
+namespace openfwp::engine {
+namespace {
+
+// The summary sentence costs as much as the rest of a classification: only explanations get it.
+TEST(Engine, DecisionSummaryIsWrittenWhenExplainingOnly) {
+  Engine engine;
+  const auto id = engine.add_filter(FilterBuilder("block all").layer(kLayer).block().build());
+  ASSERT_TRUE(id);
+  const model::IncomingValues in(kLayer);
+  const auto fast = engine.classify(in);
+  EXPECT_EQ(fast.filter_id, *id);
+  EXPECT_EQ(fast.filter_name, "block all");
+  EXPECT_TRUE(fast.summary.empty());
+  const auto explained = engine.classify(in, {}, {.explain = true});
+  EXPECT_EQ(explained.filter_id, *id);
+  EXPECT_NE(explained.summary.find("block all"), std::string::npos) << explained.summary;
+}
+
+}  // namespace
+}  // namespace openfwp::engine
