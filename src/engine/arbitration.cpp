@@ -111,8 +111,8 @@ class Arbiter {
     finish_sublayer();
     if (!decided_) {
       decision_.action = Outcome::kPermit;
-      if (request_.explain)
-        decision_.summary = "no filter decided; the layer default (permit) applies";
+      summarize(
+          [&] { return std::string("no filter decided; the layer default (permit) applies"); });
     }
     return std::move(decision_);
   }
@@ -166,28 +166,30 @@ class Arbiter {
     if (!decided_) {
       effect = Effect::kDecided;
       decision_.reason = r.hard ? Reason::kHard : Reason::kSoft;
-      if (request_.explain)
-        decision_.summary =
-            fmt::format("{} by {} in sublayer \"{}\": {}",
-                        r.outcome == Outcome::kPermit ? "permitted" : "blocked", describe(filter),
-                        sublayer_name(), strength(r.outcome, r.hard));
+      summarize([&] {
+        return fmt::format("{} by {} in sublayer \"{}\": {}",
+                           r.outcome == Outcome::kPermit ? "permitted" : "blocked",
+                           describe(filter), sublayer_name(), strength(r.outcome, r.hard));
+      });
       take(r, filter);
     } else if (action_right_) {
       effect = Effect::kOverrode;
       decision_.reason = r.hard ? Reason::kHard : Reason::kOverride;
       decision_.superseded_filter = decision_.filter_id;
       if (r.outcome != decision_.action) {
-        if (request_.explain)
-          decision_.summary =
-              fmt::format("{} by {} in sublayer \"{}\": it overrides the soft {} decided earlier",
-                          r.outcome == Outcome::kPermit ? "permitted" : "blocked", describe(filter),
-                          sublayer_name(), outcome_name(decision_.action));
-      } else {
-        if (request_.explain)
-          decision_.summary = fmt::format(
-              "{} by {} in sublayer \"{}\": {} (restates the soft {})",
+        summarize([&] {
+          return fmt::format(
+              "{} by {} in sublayer \"{}\": it overrides the soft {} decided earlier",
               r.outcome == Outcome::kPermit ? "permitted" : "blocked", describe(filter),
-              sublayer_name(), strength(r.outcome, r.hard), outcome_name(decision_.action));
+              sublayer_name(), outcome_name(decision_.action));
+        });
+      } else {
+        summarize([&] {
+          return fmt::format("{} by {} in sublayer \"{}\": {} (restates the soft {})",
+                             r.outcome == Outcome::kPermit ? "permitted" : "blocked",
+                             describe(filter), sublayer_name(), strength(r.outcome, r.hard),
+                             outcome_name(decision_.action));
+        });
       }
       take(r, filter);
     } else if (decision_.action == Outcome::kPermit && r.outcome == Outcome::kBlock &&
@@ -199,10 +201,11 @@ class Arbiter {
       decision_.superseded_filter = decision_.filter_id;
       decision_.from_callout = true;
       name_decider(filter);
-      if (request_.explain)
-        decision_.summary = fmt::format(
+      summarize([&] {
+        return fmt::format(
             "blocked by a callout veto of {} in sublayer \"{}\" over the hard permit of filter {}",
             describe(filter), sublayer_name(), decision_.filter_id.value_or(0));
+      });
       decision_.action = Outcome::kBlock;
       decision_.filter_id = filter.id;
       decision_.veto = true;
@@ -229,6 +232,13 @@ class Arbiter {
     decision_.from_callout = r.from_callout;
     name_decider(filter);
     if (r.hard) action_right_ = false;
+  }
+
+  // The summary sentence costs as much as the rest of a classification: it is written only
+  // when explaining.
+  template <class Sentence>
+  void summarize(Sentence&& sentence) {
+    if (request_.explain) decision_.summary = sentence();
   }
 
   void name_decider(const Filter& filter) {
