@@ -533,8 +533,17 @@ class Cursors {
   std::vector<Run> spill_;
 };
 
+// Whether the candidate matches: its inline interval checks, then the generic code if needed.
 bool holds(const IndexedMatcher::Compiled& compiled, const model::IncomingValues& in,
-           std::uint64_t present, const Bits* values);
+           std::uint64_t present, const Bits* values) {
+  for (std::size_t i = 0; i < compiled.check_count; ++i) {
+    const auto& check = compiled.checks[i];
+    if ((present & (std::uint64_t{1} << check.index)) == 0) return false;
+    const Bits v = values[check.index];
+    if (v < check.lo || v > check.hi) return false;
+  }
+  return !compiled.needs_generic || filter_matches(*compiled.entry.filter, in);
+}
 
 }  // namespace
 
@@ -578,21 +587,6 @@ bool IndexedMatcher::visit_partition(const Partition& partition, const model::In
     }
   }
 }
-
-namespace {
-
-bool holds(const IndexedMatcher::Compiled& compiled, const model::IncomingValues& in,
-           std::uint64_t present, const Bits* values) {
-  for (std::size_t i = 0; i < compiled.check_count; ++i) {
-    const auto& check = compiled.checks[i];
-    if ((present & (std::uint64_t{1} << check.index)) == 0) return false;
-    const Bits v = values[check.index];
-    if (v < check.lo || v > check.hi) return false;
-  }
-  return !compiled.needs_generic || filter_matches(*compiled.entry.filter, in);
-}
-
-}  // namespace
 
 void IndexedMatcher::for_each_match(const model::IncomingValues& in, MatchVisitor visit) const {
   if (partitions_.empty()) return;
