@@ -116,6 +116,12 @@ EndpointHints::SynAnswer EndpointHints::syn_answer(const flow::FlowKey& key) con
   return it == syn_answers_.end() ? SynAnswer::kNone : it->second;
 }
 
+bool EndpointHints::accepts_syn(const flow::FlowKey& key) const {
+  const SynAnswer answer = syn_answer(key);
+  return answer == SynAnswer::kSynAck ||
+         (answer == SynAnswer::kNone && listening(key.local, key.local_port));
+}
+
 bool EndpointHints::tcp_local_sends(const flow::FlowKey& key) const {
   return tcp_sent_.contains(key);
 }
@@ -131,10 +137,10 @@ bool EndpointHints::udp_port_closed(const flow::FlowKey& key) const {
 
 // --- ReplayHost -------------------------------------------------------------------------------
 
-ReplayHost::ReplayHost(std::vector<IpAddress> locals, const EndpointHints& hints,
+ReplayHost::ReplayHost(std::vector<IpAddress> locals, const LocalEndpoints& endpoints,
                        ReplayObserver& observer)
     : locals_(std::move(locals)),
-      hints_(hints),
+      hints_(endpoints),
       observer_(observer),
       walker_(engine_, "local", *this) {
   install_stock_callouts(engine_, silent_drop_);
@@ -160,7 +166,8 @@ ClassifyContext ReplayHost::context_for(const ObservedPacket& packet, bool outbo
     context.key.local_port = packet.icmp_id;
     context.key.remote_port = 0;
   }
-  context.identity = &nobody_;
+  identity_ = hints_.identity(context.key, outbound);
+  context.identity = &identity_;
   context.icmp_type = packet.icmp_type;
   context.icmp_code = packet.icmp_code;
   context.data = packet.payload;
@@ -208,22 +215,51 @@ void ReplayHost::count_packet(Conversation& conv, const ObservedPacket& packet, 
   (outbound ? s.bytes_out : s.bytes_in) += packet.ip_length;
 }
 
-void ReplayHost::emit_summary(Conversation& conv) {
-  FlowSummary& s = conv.summary;
+FlowSummary ReplayHost::summary_now(const Conversation& conv) const {
+  FlowSummary s = conv.summary;
   if (!conv.ever_authorized) {
     s.verdict = conv.has_block ? FlowSummary::Verdict::kBlocked : FlowSummary::Verdict::kNoEndpoint;
   } else {
     s.verdict = s.packets_blocked > 0 ? FlowSummary::Verdict::kPartlyBlocked
                                       : FlowSummary::Verdict::kPermitted;
   }
-  if (s.verdict == FlowSummary::Verdict::kBlocked) ++totals_.flows_blocked;
   const auto& in = conv.in_stream.stats();
   const auto& out = conv.out_stream.stats();
   s.retransmitted_bytes = in.bytes_retransmitted + out.bytes_retransmitted;
   s.out_of_order_segments =
       in.count(flow::SegmentKind::kOutOfOrder) + out.count(flow::SegmentKind::kOutOfOrder);
   s.conflicting_overlap_bytes = in.bytes_conflict + out.bytes_conflict;
-  observer_.on_flow_end(s);
+  return s;
+}
+
+void ReplayHost::emit_summary(Conversation& conv) {
+  conv.summary = summary_now(conv);
+  if (conv.summary.verdict == FlowSummary::Verdict::kBlocked) ++totals_.flows_blocked;
+  observer_.on_flow_end(conv.summary);
+}
+
+bool ReplayHost::forget(const flow::FlowKey& key) {
+  const auto it = conversations_.find(key);
+  if (it == conversations_.end()) return false;
+  Conversation& conv = it->second;
+  if (conv.modelled) {
+    walker_.end_flow(flows_, key);
+    conv.modelled = false;
+  }
+  if (conv.summary.end == "open") conv.summary.end = "destroyed";
+  retire(key);
+  return true;
+}
+
+void ReplayHost::for_each_flow(
+    const std::function<void(const FlowSummary&, bool open)>& visit) const {
+  std::vector<const Conversation*> order;
+  order.reserve(conversations_.size());
+  for (const auto& [key, conv] : conversations_) order.push_back(&conv);
+  std::sort(order.begin(), order.end(), [](const Conversation* a, const Conversation* b) {
+    return a->summary.id < b->summary.id;
+  });
+  for (const Conversation* conv : order) visit(summary_now(*conv), conv->modelled);
 }
 
 void ReplayHost::end_conversation(Conversation& conv, const std::string& end) {
@@ -264,6 +300,7 @@ void ReplayHost::sweep(std::uint64_t now_us) {
 void ReplayHost::suppress(Conversation* conv, const ObservedPacket& packet, bool outbound,
                           const std::string& why) {
   ++totals_.suppressed_packets;
+  current_.suppressed = true;
   if (conv != nullptr) ++conv->summary.packets_suppressed;
   TraceRecord note =
       make_note(walker_.host(), packet.event_name(),
@@ -340,24 +377,53 @@ NetEvent ReplayHost::net_event(NetEvent::Type type, const ObservedPacket& packet
   return event;
 }
 
-void ReplayHost::observe(const ObservedPacket& packet) {
+PacketVerdict ReplayHost::observe(const ObservedPacket& packet) {
   ++totals_.packets;
   totals_.ip_bytes += packet.ip_length;
   if (packet.snapped) ++totals_.snapped;
   if (packet.reassembled) ++totals_.reassembled;
   const bool from_local = is_local(packet.source);
   const bool to_local = is_local(packet.destination);
+  PacketVerdict verdict;
   if (!from_local && !to_local) {
     ++totals_.not_local;
-    return;
+    return verdict;
   }
   // Loopback traffic leaves and enters the same host: both paths, in that order.
-  if (from_local) handle(packet, true);
-  if (to_local) handle(packet, false);
+  if (from_local) verdict = handle(packet, true);
+  if (to_local && !verdict.drop) verdict = handle(packet, false);
   if (totals_.packets % kSweepEveryPackets == 0) sweep(packet.time_us);
+  return verdict;
 }
 
-void ReplayHost::handle(const ObservedPacket& packet, bool outbound) {
+PacketVerdict ReplayHost::observe_directed(const ObservedPacket& packet, bool outbound) {
+  ++totals_.packets;
+  totals_.ip_bytes += packet.ip_length;
+  const PacketVerdict verdict = handle(packet, outbound);
+  if (totals_.packets % kSweepEveryPackets == 0) sweep(packet.time_us);
+  return verdict;
+}
+
+PacketVerdict ReplayHost::verdict_of_current() {
+  PacketVerdict verdict;
+  verdict.protocol = current_.packet != nullptr ? current_.packet->protocol : 0;
+  verdict.cut = current_.cut;
+  const Conversation* conv = current_.conversation;
+  verdict.drop = current_.blocked || current_.suppressed || current_.silenced || current_.cut ||
+                 (conv != nullptr && conv->dropped);
+  if (!verdict.drop && conv != nullptr && conv->modelled) {
+    const bool tcp = conv->summary.protocol == ip_protocol::kTcp;
+    const auto* flow = flows_.find(flow::FlowKey{conv->summary.protocol, conv->summary.local,
+                                                 conv->summary.local_port, conv->summary.remote,
+                                                 conv->summary.remote_port});
+    verdict.established = flow != nullptr && flow->permitted &&
+                          flow->epoch == engine_.policy_epoch() &&
+                          (!tcp || conv->phase == TcpPhase::kEstablished);
+  }
+  return verdict;
+}
+
+PacketVerdict ReplayHost::handle(const ObservedPacket& packet, bool outbound) {
   current_ = Current{&packet, nullptr, outbound};
   if (packet.protocol == ip_protocol::kTcp) {
     outbound ? tcp_outbound(packet) : tcp_inbound(packet);
@@ -370,7 +436,9 @@ void ReplayHost::handle(const ObservedPacket& packet, bool outbound) {
     ++totals_.blocked_packets;
     if (current_.conversation != nullptr) ++current_.conversation->summary.packets_blocked;
   }
+  const PacketVerdict verdict = verdict_of_current();
   current_ = Current{};
+  return verdict;
 }
 
 bool ReplayHost::inbound_ip(const ObservedPacket& packet, ClassifyContext& context) {
@@ -405,6 +473,27 @@ bool ReplayHost::bind_once(const ClassifyContext& context) {
   if (!walker_.pass_all(sequence::bind(), bind)) return false;
   bound_.insert(port);
   return true;
+}
+
+bool ReplayHost::listen_once(const ClassifyContext& context) {
+  const auto listener =
+      std::make_tuple(context.key.protocol, context.key.local, context.key.local_port);
+  const std::uint64_t epoch = engine_.policy_epoch();
+  const auto known = listened_.find(listener);
+  if (known != listened_.end() && known->second.first == epoch) return known->second.second;
+  // DEVIATION(WFP): listen() is not observable in packets; its AUTH_LISTEN is walked at the
+  // listener's first SYN (and again after a policy change), with the listener's identity.
+  ClassifyContext listen = context;
+  listen.event = "listen";
+  listen.key.remote = IpAddress{};
+  listen.key.remote.is_v6 = context.v6;
+  listen.key.remote_port = 0;
+  listen.flow.reset();
+  listen.flow_context = nullptr;
+  listen.data = {};
+  const bool permitted = bind_once(context) && walker_.pass_all(sequence::listen(), listen);
+  listened_[listener] = {epoch, permitted};
+  return permitted;
 }
 
 void ReplayHost::observe_fragment(const ObservedPacket& fragment) {

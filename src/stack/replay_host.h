@@ -54,10 +54,12 @@
 #include "flow/tcp_reassembly.h"
 #include "stack/host.h"
 #include "stack/layer_walker.h"
+#include "stack/local_endpoints.h"
 #include "stack/packet.h"
 #include "stack/replay_types.h"
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -67,8 +69,9 @@
 
 namespace openfwp::stack {
 
-/// What the first pass learned about the local host's endpoints (see the design note).
-class EndpointHints {
+/// What the first pass learned about the local host's endpoints (see the design note): the
+/// capture's answers to the LocalEndpoints questions.
+class EndpointHints final : public LocalEndpoints {
  public:
   /// Feeds one packet of the capture; `outbound` if a local address sent it.
   void learn(const ObservedPacket& packet, bool outbound);
@@ -76,14 +79,17 @@ class EndpointHints {
   enum class SynAnswer : std::uint8_t { kNone, kSynAck, kReset };
   /// How the local host answered an inbound SYN on `key` (local view).
   SynAnswer syn_answer(const flow::FlowKey& key) const;
+  /// The host answered the SYN with a SYN-ACK, or did not answer it (the capture may have
+  /// lost the answer) and the port is seen listening.
+  bool accepts_syn(const flow::FlowKey& key) const override;
   /// True if the local host answered some SYN on this local address and port with a SYN-ACK.
-  bool listening(const IpAddress& local, std::uint16_t port) const;
+  bool listening(const IpAddress& local, std::uint16_t port) const override;
   /// True if the local host answered a datagram on `key` with ICMP port unreachable and never
   /// sent from its local port.
-  bool udp_port_closed(const flow::FlowKey& key) const;
+  bool udp_port_closed(const flow::FlowKey& key) const override;
   /// True if the local host sent something other than a RST on this TCP 5-tuple (local view):
   /// a connection the capture joined mid-stream, not a stray packet to a closed port.
-  bool tcp_local_sends(const flow::FlowKey& key) const;
+  bool tcp_local_sends(const flow::FlowKey& key) const override;
 
  private:
   std::map<flow::FlowKey, SynAnswer> syn_answers_;
@@ -95,8 +101,9 @@ class EndpointHints {
 
 class ReplayHost final : private ClassificationSink {
  public:
-  /// `locals` are the local host's addresses; `observer` must outlive the host.
-  ReplayHost(std::vector<IpAddress> locals, const EndpointHints& hints, ReplayObserver& observer);
+  /// `locals` are the local host's addresses; `endpoints` and `observer` must outlive the host.
+  ReplayHost(std::vector<IpAddress> locals, const LocalEndpoints& endpoints,
+             ReplayObserver& observer);
   ReplayHost(const ReplayHost&) = delete;
   ReplayHost& operator=(const ReplayHost&) = delete;
 
@@ -105,8 +112,18 @@ class ReplayHost final : private ClassificationSink {
   engine::Engine& engine() { return engine_; }
   bool is_local(const IpAddress& address) const;
 
-  /// One packet of the capture (whole, or reassembled from fragments).
-  void observe(const ObservedPacket& packet);
+  /// One packet of the capture (whole, or reassembled from fragments), its direction taken
+  /// from the local addresses (loopback takes both paths).
+  PacketVerdict observe(const ObservedPacket& packet);
+  /// One packet whose direction the caller knows (a live host: the OUTPUT hook is outbound,
+  /// INPUT inbound).
+  PacketVerdict observe_directed(const ObservedPacket& packet, bool outbound);
+  /// The connection or flow of `key` (local view) is gone from the kernel (conntrack destroy):
+  /// its ALE flow ends and its summary is emitted now. False if it was not held.
+  bool forget(const flow::FlowKey& key);
+  /// Calls `visit` with the summary so far of every conversation held, and whether the
+  /// modelled stack has it now, in order of first appearance.
+  void for_each_flow(const std::function<void(const FlowSummary&, bool open)>& visit) const;
   /// An inbound IP fragment, indicated before reassembly (the reassembled datagram comes later
   /// through observe() with `reassembled` set).
   void observe_fragment(const ObservedPacket& fragment);
@@ -156,6 +173,9 @@ class ReplayHost final : private ClassificationSink {
     bool blocked = false;         ///< a (non-discard) layer blocked this packet
     bool expect_discard = false;  ///< the next discard-layer record is a stack drop
     bool has_addresses = true;
+    bool silenced = false;    ///< stealth mode silenced the port: the packet must not reach it
+    bool suppressed = false;  ///< the modelled stack could not have sent or received it
+    bool cut = false;         ///< reauthorization blocked its connection just now
   };
 
   // ClassificationSink: stamps records, feeds summaries and net events.
@@ -171,12 +191,18 @@ class ReplayHost final : private ClassificationSink {
   void count_packet(Conversation& conv, const ObservedPacket& packet, bool outbound);
   /// The flow ended (FIN, RST): its ALE flow goes; the summary waits out TIME_WAIT.
   void end_conversation(Conversation& conv, const std::string& end);
+  /// The summary with its verdict and stream counts as of now.
+  FlowSummary summary_now(const Conversation& conv) const;
   void emit_summary(Conversation& conv);
+  /// BIND_REDIRECT, RESOURCE_ASSIGNMENT, AUTH_LISTEN for the listener of an accepted SYN, once
+  /// per listener and policy epoch (walks_listen()). True if the listener may take it.
+  bool listen_once(const ClassifyContext& context);
+  PacketVerdict verdict_of_current();
   void retire(const flow::FlowKey& key);
   void sweep(std::uint64_t now_us);
   void suppress(Conversation* conv, const ObservedPacket& packet, bool outbound,
                 const std::string& why);
-  void handle(const ObservedPacket& packet, bool outbound);
+  PacketVerdict handle(const ObservedPacket& packet, bool outbound);
   void stack_discard(const ObservedPacket& packet, bool has_addresses, bool transport_level,
                      const std::string& reason);
   /// A net event about `packet`, its 5-tuple seen from the local host.
@@ -213,13 +239,17 @@ class ReplayHost final : private ClassificationSink {
   void icmp_error_inbound(const ObservedPacket& packet);
 
   std::vector<IpAddress> locals_;
-  const EndpointHints& hints_;
+  const LocalEndpoints& hints_;
   ReplayObserver& observer_;
   SilentDropCallout silent_drop_;  // declared before engine_, so it outlives it
   engine::Engine engine_;
   flow::FlowTable flows_;
   LayerWalker walker_;
-  Identity nobody_;  // a capture names no application or user
+  /// The identity of the packet being handled (context_for points at it).
+  mutable Identity identity_;
+  /// Listeners walked through AUTH_LISTEN: the policy epoch and whether it permitted.
+  std::map<std::tuple<std::uint8_t, IpAddress, std::uint16_t>, std::pair<std::uint64_t, bool>>
+      listened_;
   std::unordered_map<flow::FlowKey, Conversation, flow::FlowKeyHash> conversations_;
   /// Closed TCP conversations in the order they closed (id, closed_at), to retire after
   /// TIME_WAIT without scanning the table; entries whose conversation moved on are skipped.

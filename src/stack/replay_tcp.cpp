@@ -85,11 +85,7 @@ void ReplayHost::tcp_inbound(const ObservedPacket& packet) {
   if (!inbound_ip(packet, context)) return;
 
   if (syn && !conv.modelled) {
-    const auto answer = hints_.syn_answer(key);
-    const bool accepted =
-        answer == EndpointHints::SynAnswer::kSynAck ||
-        (answer == EndpointHints::SynAnswer::kNone && hints_.listening(key.local, key.local_port));
-    if (accepted) {
+    if (hints_.accepts_syn(key)) {
       tcp_accept(conv, packet, context);
     } else {
       tcp_no_endpoint(&conv, packet, context);
@@ -129,6 +125,10 @@ void ReplayHost::tcp_connect(Conversation& conv, const ObservedPacket& packet,
 void ReplayHost::tcp_accept(Conversation& conv, const ObservedPacket& packet,
                             ClassifyContext context) {
   // "SYN: INBOUND_TRANSPORT, AUTH_RECV_ACCEPT"; a refused SYN is dropped silently.
+  if (hints_.walks_listen() && !listen_once(context)) {
+    conv.summary.end = "listen refused";
+    return;  // AUTH_LISTEN blocked: the listener never listened, the SYN is dropped
+  }
   context.event = "SYN";
   if (!walker_.pass(Stage::kInboundTransport, context)) return;
   if (!walker_.pass(Stage::kAuthRecvAccept, context)) {
@@ -152,6 +152,7 @@ void ReplayHost::tcp_no_endpoint(Conversation* conv, const ObservedPacket& packe
   context.discard_reason = "no endpoint: the port is closed";
   current_.expect_discard = true;
   const bool silenced = walker_.discard_blocked(Stage::kInboundTransport, context);
+  current_.silenced = silenced;
   if (conv != nullptr) {
     conv->owed_reply = !silenced;
     if (conv->summary.end == "open") conv->summary.end = "no endpoint";
@@ -198,6 +199,7 @@ void ReplayHost::tcp_segment(Conversation& conv, const ObservedPacket& packet,
   if (flow != nullptr && !pick_up && reauthorize &&
       !walker_.authorize_packet(*flow, context, outbound)) {
     conv.dropped = true;
+    current_.cut = true;
     end_conversation(conv, "blocked at reauthorization");
     return;
   }

@@ -114,6 +114,20 @@ struct FlowSummary {
 
 std::string_view verdict_name(FlowSummary::Verdict verdict);
 
+/// What the host model says the stack does with one packet: the live daemon's verdict. A
+/// replay only reports it.
+struct PacketVerdict {
+  /// A (non-discard) layer blocked it, the modelled stack could not have sent or received it,
+  /// or stealth mode silenced the closed port it was sent to (so the kernel must not answer).
+  bool drop = false;
+  /// Reauthorization blocked its TCP connection just now: the stack drops the connection.
+  bool cut = false;
+  /// It belongs to a flow ALE permitted under the current policy, past the TCP handshake:
+  /// later packets need no ALE decision (the live fast path).
+  bool established = false;
+  std::uint8_t protocol = 0;
+};
+
 /// Counts over the whole replay.
 struct ReplayTotals {
   std::uint64_t packets = 0;

@@ -43,6 +43,7 @@ void ReplayHost::datagram_inbound(const ObservedPacket& packet) {
       context.discard_reason = "no endpoint: the port is closed";
       current_.expect_discard = true;
       conv.owed_reply = !walker_.discard_blocked(Stage::kInboundIpPacket, context);
+      current_.silenced = conv.owed_reply == false;
       if (conv.summary.end == "open") conv.summary.end = "no endpoint";
       return;
     }
