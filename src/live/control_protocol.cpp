@@ -32,6 +32,12 @@ std::string dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// "[json.exception.out_of_range.406] number overflow ..." → "number overflow ...".
+std::string_view without_exception_tag(std::string_view what) {
+  const std::size_t end = what.find("] ");
+  return end == std::string_view::npos ? what : what.substr(end + 2);
+}
+
 // The members each verb takes besides "verb".
 bool member_applies(ControlVerb verb, std::string_view member) {
   if (member == "policy") return verb == ControlVerb::kFilterAdd;
@@ -59,6 +65,9 @@ Result<ControlRequest> parse_control_request(std::string_view line) {
   } catch (const json::parse_error& e) {
     // e.what() carries nlohmann's "[json.exception.parse_error.101]" prefix; the byte is enough.
     return parse_error(fmt::format("not JSON: syntax error at byte {}", e.byte));
+  } catch (const json::exception& e) {
+    // A number too large for a double ("1E666") is out_of_range, not a parse_error.
+    return parse_error(fmt::format("not JSON: {}", without_exception_tag(e.what())));
   }
   if (!doc.is_object()) {
     return parse_error(fmt::format("expected a JSON object, got {}", doc.type_name()));

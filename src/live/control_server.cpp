@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -20,8 +21,8 @@ namespace {
 
 // Bytes read per recv, and per on_readable call (so one chatty client cannot starve the
 // loop; poll is level-triggered, so the rest is read on the next round).
-constexpr std::size_t kReadChunk = 64 * 1024;
-constexpr std::size_t kReadPerCall = 1024 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
+constexpr std::size_t kReadPerCall = std::size_t{1024} * 1024;
 // The client's guard against a daemon that never ends a line.
 constexpr std::size_t kMaxResponseLine = std::size_t{256} << 20;
 
@@ -252,9 +253,9 @@ struct ControlServer::State {
 
   void read_client(Client& client, const Handler& handle) {
     std::size_t total = 0;
-    char buffer[kReadChunk];
+    std::array<char, kReadChunk> buffer{};
     while (!client.dead && !client.read_closed && total < kReadPerCall) {
-      const ssize_t n = ::recv(client.fd, buffer, sizeof(buffer), MSG_DONTWAIT);
+      const ssize_t n = ::recv(client.fd, buffer.data(), buffer.size(), MSG_DONTWAIT);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
       if (n < 0) {
@@ -266,7 +267,7 @@ struct ControlServer::State {
         // A last request without its '\n' (printf ... | nc -U) still counts.
         if (!client.in.empty()) client.in.push_back('\n');
       } else {
-        client.in.append(buffer, static_cast<std::size_t>(n));
+        client.in.append(buffer.data(), static_cast<std::size_t>(n));
         total += static_cast<std::size_t>(n);
       }
       std::size_t start = 0;
@@ -476,16 +477,16 @@ Result<void> control_call(const std::string& path, const ControlRequest& request
   }
   std::string in;
   bool answered = false;
-  char buffer[kReadChunk];
+  std::array<char, kReadChunk> buffer{};
   for (;;) {
-    const ssize_t n = ::recv(fd.get(), buffer, sizeof(buffer), 0);
+    const ssize_t n = ::recv(fd.get(), buffer.data(), buffer.size(), 0);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       return fail(ErrorCode::kIo,
                   fmt::format("control socket {}: recv: {}", path, errno_text(errno)));
     }
     if (n == 0) break;
-    in.append(buffer, static_cast<std::size_t>(n));
+    in.append(buffer.data(), static_cast<std::size_t>(n));
     std::size_t start = 0;
     for (std::size_t nl = in.find('\n'); nl != std::string::npos; nl = in.find('\n', start)) {
       answered = true;

@@ -82,6 +82,8 @@ TEST(ControlProtocol, MalformedRequestsNameTheProblem) {
       {R"({"verb":"stats")", "not JSON"},
       {R"(["verb","stats"])", "expected a JSON object, got array"},
       {"42", "expected a JSON object, got number"},
+      {R"({"verb":"filter delete","id":1E666})", "not JSON: number overflow parsing '1E666'"},
+      {"6E666", "not JSON: number overflow"},
       {R"({})", "member \"verb\" is missing"},
       {R"({"policy":"x"})", "member \"verb\" is missing"},
       {R"({"verb":7})", "member \"verb\" must be a string"},

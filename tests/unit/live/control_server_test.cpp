@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -104,10 +105,10 @@ std::vector<std::string> read_lines(Daemon& daemon, int client, std::size_t coun
   const auto deadline = steady_clock::now() + std::chrono::seconds(5);
   while (lines.size() < count && steady_clock::now() < deadline) {
     daemon.pump();
-    char chunk[4096];
-    const ssize_t n = ::recv(client, chunk, sizeof(chunk), MSG_DONTWAIT);
+    std::array<char, 4096> chunk{};
+    const ssize_t n = ::recv(client, chunk.data(), chunk.size(), MSG_DONTWAIT);
     if (n == 0) break;
-    if (n > 0) buffer.append(chunk, static_cast<std::size_t>(n));
+    if (n > 0) buffer.append(chunk.data(), static_cast<std::size_t>(n));
     for (std::size_t nl = buffer.find('\n'); nl != std::string::npos; nl = buffer.find('\n')) {
       lines.push_back(buffer.substr(0, nl));
       buffer.erase(0, nl + 1);
@@ -209,7 +210,7 @@ TEST(ControlServer, SlowSubscriberIsDropped) {
   ASSERT_EQ(read_lines(daemon, subscriber, 1).size(), 1U);
   // The subscriber stops reading: 8 MiB of events exceed its 4 MiB allowance plus whatever
   // the kernel's socket buffers absorb.
-  const std::string event = "{\"pad\":\"" + std::string(64 * 1024, 'x') + "\"}";
+  const std::string event = "{\"pad\":\"" + std::string(std::size_t{64} * 1024, 'x') + "\"}";
   for (int i = 0; i < 128 && daemon.server.subscriber_count() == 1; ++i) {
     daemon.server.broadcast_event(event);
   }
@@ -367,9 +368,9 @@ TEST(ControlServer, RejectsPeersThatAreNotRoot) {
     const std::string request = "{\"verb\":\"stats\"}\n";
     ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
     std::string in;
-    char chunk[512];
-    for (ssize_t n = 0; (n = ::recv(fd, chunk, sizeof(chunk), 0)) > 0;) {
-      in.append(chunk, static_cast<std::size_t>(n));
+    std::array<char, 512> chunk{};
+    for (ssize_t n = 0; (n = ::recv(fd, chunk.data(), chunk.size(), 0)) > 0;) {
+      in.append(chunk.data(), static_cast<std::size_t>(n));
     }
     const bool ok =
         in.find("only root may manage the firewall (peer uid 65534)") != std::string::npos &&
