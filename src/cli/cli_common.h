@@ -83,5 +83,7 @@ void add_sim_verb(CLI::App& app, VerbAction& run);
 void add_import_verb(CLI::App& app, VerbAction& run);
 void add_event_verb(CLI::App& app, VerbAction& run);
 void add_replay_verb(CLI::App& app, VerbAction& run);
+/// `fwp serve` and its control-socket clients (filter, flows, events, reload, stats).
+void add_serve_verbs(CLI::App& app, VerbAction& run);
 
 }  // namespace openfwp::cli

@@ -20,6 +20,7 @@ int run(int argc, char** argv) {
   openfwp::cli::add_import_verb(app, action);
   openfwp::cli::add_event_verb(app, action);
   openfwp::cli::add_replay_verb(app, action);
+  openfwp::cli::add_serve_verbs(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

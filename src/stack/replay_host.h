@@ -110,6 +110,7 @@ class ReplayHost final : private ClassificationSink {
   /// The local host's engine: load the policy into it; change it between packets to trigger
   /// reauthorization. Windows' stock callouts are registered.
   engine::Engine& engine() { return engine_; }
+  const engine::Engine& engine() const { return engine_; }
   bool is_local(const IpAddress& address) const;
 
   /// One packet of the capture (whole, or reassembled from fragments), its direction taken

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+// ConntrackEvents over libmnl, parsed by libnetfilter_conntrack's nfct_nlmsg_parse.
+#include "live/conntrack_events.h"
+
+#include <fmt/format.h>
+
+#include <arpa/inet.h>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <memory>
+#include <sys/socket.h>
+#include <utility>
+
+namespace openfwp::live {
+namespace {
+
+Result<void> errno_error(const std::string& what) {
+  return fail(ErrorCode::kIo, fmt::format("conntrack events: {}: {}", what, std::strerror(errno)));
+}
+
+struct Context {
+  const std::function<void(const DestroyedConnection&)>* on_destroy = nullptr;
+  ConntrackEvents::Stats* stats = nullptr;
+};
+
+IpAddress address(const nf_conntrack* ct, bool v6, int v4_attr, int v6_attr) {
+  if (!v6)
+    return IpAddress::from_v4(
+        ntohl(nfct_get_attr_u32(ct, static_cast<nf_conntrack_attr>(v4_attr))));
+  Ipv6Address bytes{};
+  std::memcpy(bytes.data(), nfct_get_attr(ct, static_cast<nf_conntrack_attr>(v6_attr)),
+              bytes.size());
+  return IpAddress::from_v6(bytes);
+}
+
+int on_message(const nlmsghdr* nlh, void* data) {
+  auto& context = *static_cast<Context*>(data);
+  std::unique_ptr<nf_conntrack, decltype(&nfct_destroy)> ct(nfct_new(), nfct_destroy);
+  if (!ct || nfct_nlmsg_parse(nlh, ct.get()) < 0) return MNL_CB_OK;
+  DestroyedConnection c;
+  const bool v6 = nfct_get_attr_u8(ct.get(), ATTR_ORIG_L3PROTO) == AF_INET6;
+  c.protocol = nfct_get_attr_u8(ct.get(), ATTR_ORIG_L4PROTO);
+  c.source = address(ct.get(), v6, ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV6_SRC);
+  c.destination = address(ct.get(), v6, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_DST);
+  if (c.protocol == IPPROTO_ICMP || c.protocol == IPPROTO_ICMPV6) {
+    c.source_port = ntohs(nfct_get_attr_u16(ct.get(), ATTR_ICMP_ID));
+  } else if (nfct_attr_is_set(ct.get(), ATTR_ORIG_PORT_SRC) > 0) {
+    c.source_port = ntohs(nfct_get_attr_u16(ct.get(), ATTR_ORIG_PORT_SRC));
+    c.destination_port = ntohs(nfct_get_attr_u16(ct.get(), ATTR_ORIG_PORT_DST));
+  }
+  ++context.stats->events;
+  (*context.on_destroy)(c);
+  return MNL_CB_OK;
+}
+
+}  // namespace
+
+Result<ConntrackEvents> ConntrackEvents::open() {
+  ConntrackEvents events;
+  events.buffer_.resize(8192);
+  events.socket_ = mnl_socket_open(NETLINK_NETFILTER);
+  if (events.socket_ == nullptr) OPENFWP_TRY_VOID(errno_error("cannot open a netlink socket"));
+  if (mnl_socket_bind(events.socket_, 0, MNL_SOCKET_AUTOPID) < 0) {
+    OPENFWP_TRY_VOID(errno_error("cannot bind"));
+  }
+  int group = NFNLGRP_CONNTRACK_DESTROY;
+  if (mnl_socket_setsockopt(events.socket_, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) < 0) {
+    OPENFWP_TRY_VOID(errno_error("cannot join the destroy-event group"));
+  }
+  const int fd = mnl_socket_get_fd(events.socket_);
+  const int rcvbuf = 4 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf);
+  if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+    OPENFWP_TRY_VOID(errno_error("cannot make the socket non-blocking"));
+  }
+  return events;
+}
+
+ConntrackEvents::ConntrackEvents(ConntrackEvents&& other) noexcept
+    : socket_(std::exchange(other.socket_, nullptr)),
+      buffer_(std::move(other.buffer_)),
+      stats_(other.stats_) {}
+
+ConntrackEvents::~ConntrackEvents() {
+  if (socket_ != nullptr) mnl_socket_close(socket_);
+}
+
+int ConntrackEvents::fd() const { return mnl_socket_get_fd(socket_); }
+
+Result<void> ConntrackEvents::receive(
+    const std::function<void(const DestroyedConnection&)>& on_destroy) {
+  Context context{&on_destroy, &stats_};
+  for (int i = 0; i < 64; ++i) {
+    const ssize_t n = mnl_socket_recvfrom(socket_, buffer_.data(), buffer_.size());
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return {};
+      if (errno == ENOBUFS) {
+        ++stats_.overflows;
+        continue;
+      }
+      return errno_error("cannot receive");
+    }
+    mnl_cb_run(buffer_.data(), static_cast<std::size_t>(n), 0, 0, on_message, &context);
+  }
+  return {};
+}
+
+}  // namespace openfwp::live
