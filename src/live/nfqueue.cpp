@@ -120,8 +120,9 @@ Result<void> NfQueue::configure(const Options& options) {
   nlh = nfq_nlmsg_put(buf.data(), NFQNL_MSG_CONFIG, queue_num_);
   nfq_nlmsg_cfg_put_params(nlh, NFQNL_COPY_PACKET, 0xffff);
   // GSO: take large segments whole rather than have the kernel split them for us (throughput);
-  // CONNTRACK: the connection's mark comes with each packet; UID_GID: the socket's owner.
-  std::uint32_t flags = NFQA_CFG_F_GSO | NFQA_CFG_F_CONNTRACK | NFQA_CFG_F_UID_GID;
+  // UID_GID: the socket's owner. Not CONNTRACK: it needs CONFIG_NETFILTER_NETLINK_GLUE_CT,
+  // which this kernel lacks, and the kernel then refuses the whole message (EOPNOTSUPP).
+  std::uint32_t flags = NFQA_CFG_F_GSO | NFQA_CFG_F_UID_GID;
   if (options.fail_open) flags |= NFQA_CFG_F_FAIL_OPEN;
   mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(flags));
   mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(flags));
