@@ -19,10 +19,6 @@
 namespace openfwp::live {
 namespace {
 
-Result<void> errno_error(const std::string& what) {
-  return fail(ErrorCode::kIo, fmt::format("conntrack events: {}: {}", what, std::strerror(errno)));
-}
-
 struct Context {
   const std::function<void(const DestroyedConnection&)>* on_destroy = nullptr;
   ConntrackEvents::Stats* stats = nullptr;
@@ -61,53 +57,18 @@ int on_message(const nlmsghdr* nlh, void* data) {
 }  // namespace
 
 Result<ConntrackEvents> ConntrackEvents::open() {
-  ConntrackEvents events;
-  events.buffer_.resize(8192);
-  events.socket_ = mnl_socket_open(NETLINK_NETFILTER);
-  if (events.socket_ == nullptr) OPENFWP_TRY_VOID(errno_error("cannot open a netlink socket"));
-  if (mnl_socket_bind(events.socket_, 0, MNL_SOCKET_AUTOPID) < 0) {
-    OPENFWP_TRY_VOID(errno_error("cannot bind"));
-  }
+  OPENFWP_TRY(NetfilterSocket socket, NetfilterSocket::open("conntrack events", 4 << 20, 8192));
   int group = NFNLGRP_CONNTRACK_DESTROY;
-  if (mnl_socket_setsockopt(events.socket_, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) < 0) {
-    OPENFWP_TRY_VOID(errno_error("cannot join the destroy-event group"));
+  if (mnl_socket_setsockopt(socket.get(), NETLINK_ADD_MEMBERSHIP, &group, sizeof group) < 0) {
+    OPENFWP_TRY_VOID(socket.errno_error("cannot join the destroy-event group"));
   }
-  const int fd = mnl_socket_get_fd(events.socket_);
-  const int rcvbuf = 4 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf);
-  if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
-    OPENFWP_TRY_VOID(errno_error("cannot make the socket non-blocking"));
-  }
-  return events;
+  return ConntrackEvents(std::move(socket));
 }
-
-ConntrackEvents::ConntrackEvents(ConntrackEvents&& other) noexcept
-    : socket_(std::exchange(other.socket_, nullptr)),
-      buffer_(std::move(other.buffer_)),
-      stats_(other.stats_) {}
-
-ConntrackEvents::~ConntrackEvents() {
-  if (socket_ != nullptr) mnl_socket_close(socket_);
-}
-
-int ConntrackEvents::fd() const { return mnl_socket_get_fd(socket_); }
 
 Result<void> ConntrackEvents::receive(
     const std::function<void(const DestroyedConnection&)>& on_destroy) {
   Context context{&on_destroy, &stats_};
-  for (int i = 0; i < 64; ++i) {
-    const ssize_t n = mnl_socket_recvfrom(socket_, buffer_.data(), buffer_.size());
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return {};
-      if (errno == ENOBUFS) {
-        ++stats_.overflows;
-        continue;
-      }
-      return errno_error("cannot receive");
-    }
-    mnl_cb_run(buffer_.data(), static_cast<std::size_t>(n), 0, 0, on_message, &context);
-  }
-  return {};
+  return socket_.drain(on_message, &context, true, stats_.overflows, stats_.unparsed);
 }
 
 }  // namespace openfwp::live

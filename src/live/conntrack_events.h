@@ -6,12 +6,10 @@
 
 #include "common/ip_address.h"
 #include "common/result.h"
+#include "live/netfilter_socket.h"
 
 #include <cstdint>
 #include <functional>
-#include <vector>
-
-struct mnl_socket;
 
 namespace openfwp::live {
 
@@ -30,21 +28,17 @@ class ConntrackEvents {
   struct Stats {
     std::uint64_t events = 0;
     std::uint64_t overflows = 0;  ///< ENOBUFS: events lost (flows then end by timeout)
+    std::uint64_t unparsed = 0;   ///< messages libmnl refused
   };
   static Result<ConntrackEvents> open();
-  ConntrackEvents(ConntrackEvents&& other) noexcept;
-  ConntrackEvents& operator=(ConntrackEvents&&) = delete;
-  ~ConntrackEvents();
-
-  int fd() const;
+  int fd() const { return socket_.fd(); }
   /// Reads pending events without blocking.
   Result<void> receive(const std::function<void(const DestroyedConnection&)>& on_destroy);
   const Stats& stats() const { return stats_; }
 
  private:
-  ConntrackEvents() = default;
-  mnl_socket* socket_ = nullptr;
-  std::vector<char> buffer_;
+  explicit ConntrackEvents(NetfilterSocket socket) : socket_(std::move(socket)) {}
+  NetfilterSocket socket_;
   Stats stats_;
 };
 

@@ -113,13 +113,14 @@ class Daemon final : public stack::ReplayObserver {
   std::uint64_t packet_index_ = 0;
   struct Counters {
     std::uint64_t undecodable = 0;
-    std::uint64_t fast_path_marked = 0;
+    std::uint64_t fast_path_eligible =
+        0;  ///< accepted packets the fast path would keep in the kernel
     std::uint64_t cut = 0;
     std::uint64_t sockets_destroyed = 0;
     std::uint64_t verdict_errors = 0;
     std::uint64_t flows_ended = 0;
     std::uint64_t destroy_events_matched = 0;
-    std::uint64_t reauthorizations = 0;  ///< policy changes committed
+    std::uint64_t policy_commits = 0;  ///< policies put in force (start, changes, reloads)
   } counters_;
 };
 
@@ -194,7 +195,7 @@ Result<void> Daemon::policy_changed(bool persist) {
     }
   }
   endpoints_.set_resolve_apps(app_conditions);
-  ++counters_.reauthorizations;
+  ++counters_.policy_commits;
   if (rules_) OPENFWP_TRY_VOID(rules_->set_generation(snapshot->epoch()));
   return {};
 }
@@ -213,55 +214,43 @@ void Daemon::on_packet(const QueuedPacket& queued) {
       replay::observed_from(decoded.packet, ++packet_index_, now_us());
   const stack::PacketVerdict verdict = host_.observe_directed(packet, outbound);
 
-  std::optional<std::uint32_t> mark;
-  Verdict action = verdict.drop ? Verdict::kDrop : Verdict::kAccept;
-  const bool tcp = packet.protocol == stack::ip_protocol::kTcp;
-  const flow::FlowKey key =
-      outbound ? flow::FlowKey{packet.protocol, packet.source, packet.source_port,
-                               packet.destination, packet.destination_port}
-               : flow::FlowKey{packet.protocol, packet.destination, packet.destination_port,
-                               packet.source, packet.source_port};
-  if (verdict.cut) {
-    ++counters_.cut;
-    mark = kMarkCut;
-  } else if (!verdict.drop && verdict.established &&
-             (packet.source.is_v6 ? fast_path_v6_ : fast_path_v4_)) {
-    mark = fast_path_mark(host_.engine().policy_epoch());
-    ++counters_.fast_path_marked;
+  if (verdict.cut) ++counters_.cut;
+  // The fast path (a conntrack mark, so later packets stay in the kernel) cannot be set
+  // through the verdict on this kernel (no NETFILTER_NETLINK_GLUE_CT; issue #7 note), so every
+  // packet is classified here; the packets that would take it are counted.
+  if (!verdict.drop && verdict.established &&
+      (packet.source.is_v6 ? fast_path_v6_ : fast_path_v4_)) {
+    ++counters_.fast_path_eligible;
   }
-  // The conntrack mark in the verdict (NFQA_CT/CTA_MARK) is refused by this kernel with
-  // EOPNOTSUPP and takes the verdict down with it, so it is not sent until the fast path is
-  // reworked (issue #7 note); every packet is classified in userspace meanwhile.
-  (void)mark;
-  if (!queue_->verdict(queued.id, action)) ++counters_.verdict_errors;
+  if (!queue_->verdict(queued.id, verdict.drop ? Verdict::kDrop : Verdict::kAccept)) {
+    ++counters_.verdict_errors;
+  }
   // The application learns at once: a cut connection or a refused connect() is aborted
   // (ECONNABORTED), as a Windows application sees its connection fail.
+  const bool tcp = packet.protocol == stack::ip_protocol::kTcp;
   const bool refused_connect = verdict.drop && outbound && tcp && packet.tcp.syn && !packet.tcp.ack;
   if (tcp && (verdict.cut || refused_connect)) {
+    const flow::FlowKey key =
+        outbound ? flow::FlowKey{packet.protocol, packet.source, packet.source_port,
+                                 packet.destination, packet.destination_port}
+                 : flow::FlowKey{packet.protocol, packet.destination, packet.destination_port,
+                                 packet.source, packet.source_port};
     if (diag_.destroy_tcp(key)) ++counters_.sockets_destroyed;
   }
 }
 
 void Daemon::on_destroyed(const DestroyedConnection& c) {
-  // The original direction's sender is either end; the host model knows which is local.
+  // The original direction's sender is either end; the host model knows which is local. ICMP
+  // query flows are keyed by the echo identifier alone (ReplayHost::context_for).
+  const bool icmp = stack::ip_protocol::is_icmp(c.protocol);
   const flow::FlowKey as_sender{c.protocol, c.source, c.source_port, c.destination,
-                                c.destination_port};
-  const flow::FlowKey as_receiver{
-      c.protocol, c.destination,
-      c.protocol == stack::ip_protocol::kIcmp || c.protocol == stack::ip_protocol::kIcmpV6
-          ? c.source_port
-          : c.destination_port,
-      c.source,
-      c.protocol == stack::ip_protocol::kIcmp || c.protocol == stack::ip_protocol::kIcmpV6
-          ? std::uint16_t{0}
-          : c.source_port};
-  flow::FlowKey sender = as_sender;
-  if (c.protocol == stack::ip_protocol::kIcmp || c.protocol == stack::ip_protocol::kIcmpV6) {
-    sender.remote_port = 0;
-  }
-  endpoints_.forget(sender);
+                                icmp ? std::uint16_t{0} : c.destination_port};
+  const flow::FlowKey as_receiver{c.protocol, c.destination,
+                                  icmp ? c.source_port : c.destination_port, c.source,
+                                  icmp ? std::uint16_t{0} : c.source_port};
+  endpoints_.forget(as_sender);
   endpoints_.forget(as_receiver);
-  if (host_.forget(sender) || host_.forget(as_receiver)) ++counters_.destroy_events_matched;
+  if (host_.forget(as_sender) || host_.forget(as_receiver)) ++counters_.destroy_events_matched;
 }
 
 void Daemon::on_net_event(const stack::NetEvent& event) {
@@ -343,7 +332,6 @@ json Daemon::stats() const {
        {{"packets", q.packets},
         {"accepted", q.accepted},
         {"dropped", q.dropped},
-        {"marked", q.marked},
         {"enobufs", q.enobufs},
         {"netlink_errors", q.netlink_errors}}},
       {"model",
@@ -355,7 +343,7 @@ json Daemon::stats() const {
         {"flows_blocked", t.flows_blocked}}},
       {"daemon",
        {{"undecodable", counters_.undecodable},
-        {"fast_path_marked", counters_.fast_path_marked},
+        {"fast_path_eligible", counters_.fast_path_eligible},
         {"cut", counters_.cut},
         {"sockets_destroyed", counters_.sockets_destroyed},
         {"verdict_errors", counters_.verdict_errors},
@@ -363,7 +351,7 @@ json Daemon::stats() const {
         {"destroy_events", conntrack_->stats().events},
         {"destroy_events_matched", counters_.destroy_events_matched},
         {"conntrack_overflows", conntrack_->stats().overflows},
-        {"policy_commits", counters_.reauthorizations}}},
+        {"policy_commits", counters_.policy_commits}}},
       {"sock_diag",
        {{"queries", d.queries},
         {"found", d.found},

@@ -13,14 +13,15 @@
 // outbound), then the verdict:
 //   - drop: a layer blocked it, the modelled stack would not have sent it, or stealth mode
 //     silenced the closed port (dropping the SYN keeps the kernel from sending its RST);
-//   - a TCP connection cut by reauthorization also gets the conntrack mark "cut" (later packets
-//     are dropped in the kernel) and its socket destroyed (SOCK_DESTROY), as is a socket whose
-//     connect() ALE refused, so the application fails at once;
-//   - accept; if the flow is ALE-permitted under the current policy and this family has no
-//     filters at its packet layers, the verdict also sets the fast-path mark of this policy
-//     generation, and its later packets stay in the kernel.
-// Every committed policy change (control socket, SIGHUP) moves the fast-path rule to the new
-// generation, so every marked flow comes back once and is reauthorized.
+//   - a TCP connection cut by reauthorization has its socket destroyed (SOCK_DESTROY), as has a
+//     socket whose connect() ALE refused, so the application fails at once;
+//   - accept.
+// Planned (decision 0006), not yet working: a flow ALE permitted under the current policy, in a
+// family with no filters at its packet layers, gets the fast-path conntrack mark of this policy
+// generation so its later packets stay in the kernel. The rules for it are installed, and every
+// policy commit moves them to the new generation; this kernel cannot set the mark through the
+// verdict (no NETFILTER_NETLINK_GLUE_CT), so the mark is not set yet and every packet is
+// classified here.
 
 #include "common/result.h"
 

@@ -31,8 +31,6 @@ std::vector<std::string> fast_path_rule(std::uint64_t generation) {
           "-j",     "ACCEPT"};
 }
 
-Result<void> run_quiet(const std::vector<std::string>& argv) { return run_command(argv); }
-
 }  // namespace
 
 Result<void> run_command(const std::vector<std::string>& argv) {
@@ -96,13 +94,13 @@ Result<IptablesRules> IptablesRules::install(const Options& options, std::uint64
           {"-j", "NFQUEUE", "--queue-num", std::to_string(options.queue_num)},
       };
       if (options.fail_open) body.back().push_back("--queue-bypass");
-      OPENFWP_TRY_VOID(run_quiet({tool, "-w", "-N", chain}));
+      OPENFWP_TRY_VOID(run_command({tool, "-w", "-N", chain}));
       for (auto& rule : body) {
         std::vector<std::string> argv{tool, "-w", "-A", chain};
         argv.insert(argv.end(), rule.begin(), rule.end());
-        OPENFWP_TRY_VOID(run_quiet(argv));
+        OPENFWP_TRY_VOID(run_command(argv));
       }
-      OPENFWP_TRY_VOID(run_quiet({tool, "-w", "-I", in ? "INPUT" : "OUTPUT", "1", "-j", chain}));
+      OPENFWP_TRY_VOID(run_command({tool, "-w", "-I", in ? "INPUT" : "OUTPUT", "1", "-j", chain}));
     }
   }
   return rules;
@@ -119,7 +117,7 @@ Result<void> IptablesRules::set_generation(std::uint64_t generation) {
       std::vector<std::string> argv{tool, "-w", "-R", chain, kFastPathRuleNumber};
       const auto rule = fast_path_rule(generation);
       argv.insert(argv.end(), rule.begin(), rule.end());
-      OPENFWP_TRY_VOID(run_quiet(argv));
+      OPENFWP_TRY_VOID(run_command(argv));
     }
   }
   return {};
@@ -131,10 +129,11 @@ void IptablesRules::remove() {
   for (const std::string& tool : tools()) {
     for (const char* chain : {kChainIn, kChainOut}) {
       const char* from = chain == kChainIn ? "INPUT" : "OUTPUT";
-      for (int i = 0; i < 8 && run_quiet({tool, "-w", "-D", from, "-j", chain}).has_value(); ++i) {
+      for (int i = 0; i < 8 && run_command({tool, "-w", "-D", from, "-j", chain}).has_value();
+           ++i) {
       }
-      (void)run_quiet({tool, "-w", "-F", chain});
-      (void)run_quiet({tool, "-w", "-X", chain});
+      (void)run_command({tool, "-w", "-F", chain});
+      (void)run_command({tool, "-w", "-X", chain});
     }
   }
   installed_ = false;

@@ -1,19 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // NfQueue: one netfilter queue (NFQUEUE target) bound over NETLINK_NETFILTER. Packets come in
-// whole, with the hook they were queued at and the socket's uid; verdicts go back, optionally
-// writing the connection's conntrack mark (the live fast path, decision 0006).
+// whole, with the hook they were queued at and the socket's uid; verdicts go back.
 #pragma once
 
 #include "common/result.h"
+#include "live/netfilter_socket.h"
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <span>
-#include <vector>
-
-struct mnl_socket;
 
 namespace openfwp::live {
 
@@ -24,7 +20,6 @@ struct QueuedPacket {
   std::uint16_t family_hw_protocol = 0;   ///< ETH_P_IP / ETH_P_IPV6 (host order)
   std::span<const std::uint8_t> payload;  ///< the IP packet; valid during the callback only
   std::optional<std::uint32_t> uid;       ///< owner of the local socket, when the kernel knows it
-  std::optional<std::uint32_t> ct_mark;   ///< the connection's conntrack mark (CTA_MARK)
 };
 
 enum class Verdict : std::uint8_t { kAccept, kDrop };
@@ -40,35 +35,28 @@ class NfQueue {
     std::uint64_t packets = 0;
     std::uint64_t accepted = 0;
     std::uint64_t dropped = 0;
-    std::uint64_t marked = 0;
     std::uint64_t netlink_errors = 0;  ///< error acks from the kernel to our messages
-    std::uint64_t enobufs =
-        0;  ///< the socket's buffer overflowed: the kernel lost verdict requests
+    /// The socket's buffer overflowed: the kernel lost verdict requests.
+    std::uint64_t enobufs = 0;
   };
 
   /// Binds queue `options.queue_num` for IPv4 and IPv6, copying whole packets.
   static Result<NfQueue> open(const Options& options);
-  NfQueue(NfQueue&&) noexcept;
-  NfQueue& operator=(NfQueue&&) noexcept;
-  ~NfQueue();
-
-  int fd() const;
+  int fd() const { return socket_.fd(); }
   /// Reads what is pending (without blocking) and calls `on_packet` for each packet. Every
   /// packet must get a verdict, in the callback or later.
   Result<void> receive(const std::function<void(const QueuedPacket&)>& on_packet);
-  /// The verdict on packet `id`; `ct_mark` also sets its connection's conntrack mark.
-  Result<void> verdict(std::uint32_t id, Verdict verdict,
-                       std::optional<std::uint32_t> ct_mark = std::nullopt);
+  /// The verdict on packet `id`.
+  Result<void> verdict(std::uint32_t id, Verdict verdict);
   const Stats& stats() const { return stats_; }
 
  private:
-  NfQueue() = default;
+  NfQueue(NetfilterSocket socket, std::uint16_t queue_num)
+      : socket_(std::move(socket)), queue_num_(queue_num) {}
   Result<void> configure(const Options& options);
 
-  mnl_socket* socket_ = nullptr;
-  std::uint32_t port_id_ = 0;
+  NetfilterSocket socket_;
   std::uint16_t queue_num_ = 0;
-  std::vector<char> buffer_;
   Stats stats_;
 };
 

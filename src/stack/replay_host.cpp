@@ -242,10 +242,7 @@ bool ReplayHost::forget(const flow::FlowKey& key) {
   const auto it = conversations_.find(key);
   if (it == conversations_.end()) return false;
   Conversation& conv = it->second;
-  if (conv.modelled) {
-    walker_.end_flow(flows_, key);
-    conv.modelled = false;
-  }
+  end_ale_flow(conv);
   if (conv.summary.end == "open") conv.summary.end = "destroyed";
   retire(key);
   return true;
@@ -266,14 +263,21 @@ void ReplayHost::end_conversation(Conversation& conv, const std::string& end) {
   conv.summary.end = end;
   conv.phase = TcpPhase::kClosed;
   conv.closed_at_us = current_.packet != nullptr ? current_.packet->time_us : 0;
-  const flow::FlowKey key{conv.summary.protocol, conv.summary.local, conv.summary.local_port,
-                          conv.summary.remote, conv.summary.remote_port};
+  const flow::FlowKey key = key_of(conv);
   if (key.protocol == ip_protocol::kTcp)
     closed_.emplace_back(conv.summary.id, conv.closed_at_us, key);
-  if (conv.modelled) {
-    walker_.end_flow(flows_, key);
-    conv.modelled = false;
-  }
+  end_ale_flow(conv);
+}
+
+flow::FlowKey ReplayHost::key_of(const Conversation& conv) {
+  const FlowSummary& s = conv.summary;
+  return {s.protocol, s.local, s.local_port, s.remote, s.remote_port};
+}
+
+void ReplayHost::end_ale_flow(Conversation& conv) {
+  if (!conv.modelled) return;
+  walker_.end_flow(flows_, key_of(conv));
+  conv.modelled = false;
 }
 
 void ReplayHost::retire(const flow::FlowKey& key) {
@@ -377,11 +381,15 @@ NetEvent ReplayHost::net_event(NetEvent::Type type, const ObservedPacket& packet
   return event;
 }
 
-PacketVerdict ReplayHost::observe(const ObservedPacket& packet) {
+void ReplayHost::count_observed(const ObservedPacket& packet) {
   ++totals_.packets;
   totals_.ip_bytes += packet.ip_length;
   if (packet.snapped) ++totals_.snapped;
   if (packet.reassembled) ++totals_.reassembled;
+}
+
+PacketVerdict ReplayHost::observe(const ObservedPacket& packet) {
+  count_observed(packet);
   const bool from_local = is_local(packet.source);
   const bool to_local = is_local(packet.destination);
   PacketVerdict verdict;
@@ -389,16 +397,20 @@ PacketVerdict ReplayHost::observe(const ObservedPacket& packet) {
     ++totals_.not_local;
     return verdict;
   }
-  // Loopback traffic leaves and enters the same host: both paths, in that order.
+  // Loopback traffic leaves and enters the same host: both paths, in that order. Both are
+  // classified even if the first blocks (a capture shows the packet arrived); the verdict is a
+  // drop if either path drops it.
   if (from_local) verdict = handle(packet, true);
-  if (to_local && !verdict.drop) verdict = handle(packet, false);
+  if (to_local) {
+    const PacketVerdict received = handle(packet, false);
+    verdict = from_local && verdict.drop ? verdict : received;
+  }
   if (totals_.packets % kSweepEveryPackets == 0) sweep(packet.time_us);
   return verdict;
 }
 
 PacketVerdict ReplayHost::observe_directed(const ObservedPacket& packet, bool outbound) {
-  ++totals_.packets;
-  totals_.ip_bytes += packet.ip_length;
+  count_observed(packet);
   const PacketVerdict verdict = handle(packet, outbound);
   if (totals_.packets % kSweepEveryPackets == 0) sweep(packet.time_us);
   return verdict;
@@ -413,9 +425,7 @@ PacketVerdict ReplayHost::verdict_of_current() {
                  (conv != nullptr && conv->dropped);
   if (!verdict.drop && conv != nullptr && conv->modelled) {
     const bool tcp = conv->summary.protocol == ip_protocol::kTcp;
-    const auto* flow = flows_.find(flow::FlowKey{conv->summary.protocol, conv->summary.local,
-                                                 conv->summary.local_port, conv->summary.remote,
-                                                 conv->summary.remote_port});
+    const auto* flow = flows_.find(key_of(*conv));
     verdict.established = flow != nullptr && flow->permitted &&
                           flow->epoch == engine_.policy_epoch() &&
                           (!tcp || conv->phase == TcpPhase::kEstablished);
@@ -458,19 +468,24 @@ bool ReplayHost::send_layers(ClassifyContext context, const ObservedPacket& pack
   return walker_.pass(Stage::kOutboundIpPacket, context);
 }
 
+ClassifyContext ReplayHost::socket_context(const ClassifyContext& context, std::string event) {
+  // A socket call (bind, listen) is about the local endpoint only: no remote end, no flow.
+  ClassifyContext socket = context;
+  socket.event = std::move(event);
+  socket.key.remote = IpAddress{};
+  socket.key.remote.is_v6 = context.v6;
+  socket.key.remote_port = 0;
+  socket.flow.reset();
+  socket.flow_context = nullptr;
+  socket.data = {};
+  return socket;
+}
+
 bool ReplayHost::bind_once(const ClassifyContext& context) {
   const auto port =
       std::make_tuple(context.key.protocol, context.key.local, context.key.local_port);
   if (bound_.contains(port)) return true;
-  ClassifyContext bind = context;
-  bind.event = "bind";
-  bind.key.remote = IpAddress{};
-  bind.key.remote.is_v6 = context.v6;
-  bind.key.remote_port = 0;
-  bind.flow.reset();
-  bind.flow_context = nullptr;
-  bind.data = {};
-  if (!walker_.pass_all(sequence::bind(), bind)) return false;
+  if (!walker_.pass_all(sequence::bind(), socket_context(context, "bind"))) return false;
   bound_.insert(port);
   return true;
 }
@@ -483,15 +498,8 @@ bool ReplayHost::listen_once(const ClassifyContext& context) {
   if (known != listened_.end() && known->second.first == epoch) return known->second.second;
   // DEVIATION(WFP): listen() is not observable in packets; its AUTH_LISTEN is walked at the
   // listener's first SYN (and again after a policy change), with the listener's identity.
-  ClassifyContext listen = context;
-  listen.event = "listen";
-  listen.key.remote = IpAddress{};
-  listen.key.remote.is_v6 = context.v6;
-  listen.key.remote_port = 0;
-  listen.flow.reset();
-  listen.flow_context = nullptr;
-  listen.data = {};
-  const bool permitted = bind_once(context) && walker_.pass_all(sequence::listen(), listen);
+  const bool permitted =
+      bind_once(context) && walker_.pass_all(sequence::listen(), socket_context(context, "listen"));
   listened_[listener] = {epoch, permitted};
   return permitted;
 }

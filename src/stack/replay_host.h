@@ -192,6 +192,12 @@ class ReplayHost final : private ClassificationSink {
   void count_packet(Conversation& conv, const ObservedPacket& packet, bool outbound);
   /// The flow ended (FIN, RST): its ALE flow goes; the summary waits out TIME_WAIT.
   void end_conversation(Conversation& conv, const std::string& end);
+  static flow::FlowKey key_of(const Conversation& conv);
+  /// The conversation's ALE flow ends (callouts get flow_delete), if the model has it.
+  void end_ale_flow(Conversation& conv);
+  void count_observed(const ObservedPacket& packet);
+  /// `context` reduced to its local endpoint, for a socket call's layers (bind, listen).
+  static ClassifyContext socket_context(const ClassifyContext& context, std::string event);
   /// The summary with its verdict and stream counts as of now.
   FlowSummary summary_now(const Conversation& conv) const;
   void emit_summary(Conversation& conv);
