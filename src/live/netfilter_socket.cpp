@@ -4,11 +4,10 @@
 
 #include <fmt/format.h>
 
-#include <fcntl.h>
-#include <sys/socket.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <utility>
 
 namespace openfwp::live {

@@ -5,9 +5,8 @@
 
 #include "common/result.h"
 
-#include <libmnl/libmnl.h>
-
 #include <cstdint>
+#include <libmnl/libmnl.h>
 #include <string>
 #include <vector>
 
