@@ -81,6 +81,11 @@ class Daemon final : public stack::ReplayObserver {
   void on_flow_end(const stack::FlowSummary& summary) override;
 
   void on_packet(const QueuedPacket& packet);
+  /// Accept, drop, or (the fast path, and a cut connection) mark the connection so that the
+  /// kernel decides its later packets; `mark` is the packet's mark when it was queued.
+  Verdict verdict_for(const stack::PacketVerdict& verdict, const stack::ObservedPacket& packet,
+                      std::uint32_t mark);
+  std::uint32_t mark_for(const stack::PacketVerdict& verdict) const;
   void on_destroyed(const DestroyedConnection& connection);
   std::string on_request(const ControlRequest& request, ClientId client);
   Result<json> add_filters(const std::string& text);
@@ -113,8 +118,8 @@ class Daemon final : public stack::ReplayObserver {
   std::uint64_t packet_index_ = 0;
   struct Counters {
     std::uint64_t undecodable = 0;
-    std::uint64_t fast_path_eligible =
-        0;  ///< accepted packets the fast path would keep in the kernel
+    std::uint64_t fast_path_marked = 0;  ///< packets whose connection got the fast-path mark
+    std::uint64_t remarked = 0;  ///< came back marked: the rules did not take the mark (a bug)
     std::uint64_t cut = 0;
     std::uint64_t sockets_destroyed = 0;
     std::uint64_t verdict_errors = 0;
@@ -215,14 +220,7 @@ void Daemon::on_packet(const QueuedPacket& queued) {
   const stack::PacketVerdict verdict = host_.observe_directed(packet, outbound);
 
   if (verdict.cut) ++counters_.cut;
-  // The fast path (a conntrack mark, so later packets stay in the kernel) cannot be set
-  // through the verdict on this kernel (no NETFILTER_NETLINK_GLUE_CT; issue #7 note), so every
-  // packet is classified here; the packets that would take it are counted.
-  if (!verdict.drop && verdict.established &&
-      (packet.source.is_v6 ? fast_path_v6_ : fast_path_v4_)) {
-    ++counters_.fast_path_eligible;
-  }
-  if (!queue_->verdict(queued.id, verdict.drop ? Verdict::kDrop : Verdict::kAccept)) {
+  if (!queue_->verdict(queued.id, verdict_for(verdict, packet, queued.mark), mark_for(verdict))) {
     ++counters_.verdict_errors;
   }
   // The application learns at once: a cut connection or a refused connect() is aborted
@@ -237,6 +235,27 @@ void Daemon::on_packet(const QueuedPacket& queued) {
                                  packet.source, packet.source_port};
     if (diag_.destroy_tcp(key)) ++counters_.sockets_destroyed;
   }
+}
+
+Verdict Daemon::verdict_for(const stack::PacketVerdict& verdict,
+                            const stack::ObservedPacket& packet, std::uint32_t mark) {
+  // A packet the kernel queued again although it carries our mark was not saved by the rules
+  // (they changed in between, or someone removed them): decide it here, never loop.
+  const std::uint32_t ours = mark & 0xff;
+  const bool marked_before = ours == kMarkFastPath || ours == kMarkCut;
+  if (marked_before) ++counters_.remarked;
+  if (verdict.cut && !marked_before) return Verdict::kRepeatMarked;
+  if (verdict.drop) return Verdict::kDrop;
+  const bool fast_path = packet.source.is_v6 ? fast_path_v6_ : fast_path_v4_;
+  if (verdict.established && fast_path && !marked_before) {
+    ++counters_.fast_path_marked;
+    return Verdict::kRepeatMarked;
+  }
+  return Verdict::kAccept;
+}
+
+std::uint32_t Daemon::mark_for(const stack::PacketVerdict& verdict) const {
+  return verdict.cut ? kMarkCut : fast_path_mark(host_.engine().policy_epoch());
 }
 
 void Daemon::on_destroyed(const DestroyedConnection& c) {
@@ -332,6 +351,7 @@ json Daemon::stats() const {
        {{"packets", q.packets},
         {"accepted", q.accepted},
         {"dropped", q.dropped},
+        {"marked", q.marked},
         {"enobufs", q.enobufs},
         {"netlink_errors", q.netlink_errors}}},
       {"model",
@@ -343,7 +363,8 @@ json Daemon::stats() const {
         {"flows_blocked", t.flows_blocked}}},
       {"daemon",
        {{"undecodable", counters_.undecodable},
-        {"fast_path_eligible", counters_.fast_path_eligible},
+        {"fast_path_marked", counters_.fast_path_marked},
+        {"remarked", counters_.remarked},
         {"cut", counters_.cut},
         {"sockets_destroyed", counters_.sockets_destroyed},
         {"verdict_errors", counters_.verdict_errors},

@@ -16,12 +16,13 @@
 //   - a TCP connection cut by reauthorization has its socket destroyed (SOCK_DESTROY), as has a
 //     socket whose connect() ALE refused, so the application fails at once;
 //   - accept.
-// Planned (decision 0006), not yet working: a flow ALE permitted under the current policy, in a
-// family with no filters at its packet layers, gets the fast-path conntrack mark of this policy
-// generation so its later packets stay in the kernel. The rules for it are installed, and every
-// policy commit moves them to the new generation; this kernel cannot set the mark through the
-// verdict (no NETFILTER_NETLINK_GLUE_CT), so the mark is not set yet and every packet is
-// classified here.
+// The fast path (decision 0006): a packet of a flow ALE permitted under the current policy,
+// past the TCP handshake, in a family with no filters at its packet layers, goes back through
+// the hook (NF_REPEAT) with the fast-path mark of this policy generation as its packet mark; a
+// rule saves it to the connection, and another accepts the connection's later packets in the
+// kernel. A policy commit moves that rule to the new generation, so every marked connection
+// comes back at its next packet and is reauthorized. A cut connection gets the cut mark the
+// same way, and the kernel drops the rest of it.
 
 #include "common/result.h"
 

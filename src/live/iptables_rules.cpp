@@ -20,8 +20,8 @@ namespace {
 
 constexpr const char* kChainIn = "OPENFWP_IN";
 constexpr const char* kChainOut = "OPENFWP_OUT";
-// Position of the fast-path rule in each chain (after the loopback and cut rules).
-constexpr const char* kFastPathRuleNumber = "3";
+// Position of the fast-path rule in each chain (after the loopback, save-mark and cut rules).
+constexpr const char* kFastPathRuleNumber = "5";
 
 std::string hex(std::uint32_t value) { return fmt::format("0x{:x}", value); }
 
@@ -29,6 +29,12 @@ std::vector<std::string> fast_path_rule(std::uint64_t generation) {
   return {"-m",     "connmark",
           "--mark", fmt::format("{}/{}", hex(fast_path_mark(generation)), hex(kMarkMask)),
           "-j",     "ACCEPT"};
+}
+
+std::vector<std::string> save_mark_rule(std::uint32_t decision) {
+  return {"-m",          "mark",     "--mark",      fmt::format("{}/0xff", hex(decision)),
+          "-j",          "CONNMARK", "--save-mark", "--mask",
+          hex(kMarkMask)};
 }
 
 }  // namespace
@@ -89,6 +95,11 @@ Result<IptablesRules> IptablesRules::install(const Options& options, std::uint64
           // DEVIATION(WFP): loopback traffic is not filtered (the daemon's own control socket
           // and local services keep working); WFP classifies loopback too.
           {in ? "-i" : "-o", "lo", "-j", "RETURN"},
+          // A packet the daemon sent back (NF_REPEAT) with a fast-path or cut mark: the mark
+          // goes to its connection, and the rules below then decide it and every later packet
+          // in the kernel.
+          save_mark_rule(kMarkFastPath),
+          save_mark_rule(kMarkCut),
           {"-m", "connmark", "--mark", fmt::format("{}/{}", hex(kMarkCut), "0xff"), "-j", "DROP"},
           fast_path_rule(generation),
           {"-j", "NFQUEUE", "--queue-num", std::to_string(options.queue_num)},

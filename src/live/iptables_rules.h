@@ -12,7 +12,8 @@
 
 namespace openfwp::live {
 
-/// Conntrack marks (the low 24 bits; the daemon leaves the high byte to others):
+/// Conntrack marks (the low 24 bits; the daemon leaves the high byte to others). The daemon
+/// sets them as packet marks with an NF_REPEAT verdict; a rule saves them to the connection:
 /// bits 0..7 say what the daemon decided, bits 8..23 the policy generation of a fast-path flow.
 constexpr std::uint32_t kMarkMask = 0xffffff;
 constexpr std::uint32_t kMarkFastPath = 0x01;  ///< ALE permitted; packets stay in the kernel

@@ -42,6 +42,7 @@ int on_message(const nlmsghdr* nlh, void* data) {
                       mnl_attr_get_payload_len(attr[NFQA_PAYLOAD])};
   }
   if (attr[NFQA_UID] != nullptr) packet.uid = ntohl(mnl_attr_get_u32(attr[NFQA_UID]));
+  if (attr[NFQA_MARK] != nullptr) packet.mark = ntohl(mnl_attr_get_u32(attr[NFQA_MARK]));
   ++state.stats->packets;
   (*state.on_packet)(packet);
   return MNL_CB_OK;
@@ -90,12 +91,27 @@ Result<void> NfQueue::receive(const std::function<void(const QueuedPacket&)>& on
   return socket_.drain(on_message, &state, false, stats_.enobufs, stats_.netlink_errors);
 }
 
-Result<void> NfQueue::verdict(std::uint32_t id, Verdict verdict) {
+Result<void> NfQueue::verdict(std::uint32_t id, Verdict verdict, std::uint32_t mark) {
   char buf[1024];
   nlmsghdr* nlh = nfq_nlmsg_put(buf, NFQNL_MSG_VERDICT, queue_num_);
-  nfq_nlmsg_verdict_put(nlh, static_cast<int>(id),
-                        verdict == Verdict::kAccept ? NF_ACCEPT : NF_DROP);
-  ++(verdict == Verdict::kAccept ? stats_.accepted : stats_.dropped);
+  switch (verdict) {
+    case Verdict::kAccept:
+      nfq_nlmsg_verdict_put(nlh, static_cast<int>(id), NF_ACCEPT);
+      ++stats_.accepted;
+      break;
+    case Verdict::kDrop:
+      nfq_nlmsg_verdict_put(nlh, static_cast<int>(id), NF_DROP);
+      ++stats_.dropped;
+      break;
+    case Verdict::kRepeatMarked:
+      // The kernel cannot take a conntrack mark in the verdict here (no
+      // NETFILTER_NETLINK_GLUE_CT), but it takes the packet mark: the hook runs again and the
+      // daemon's CONNMARK --save-mark rule moves the mark to the connection.
+      nfq_nlmsg_verdict_put(nlh, static_cast<int>(id), NF_REPEAT);
+      nfq_nlmsg_verdict_put_mark(nlh, mark);
+      ++stats_.marked;
+      break;
+  }
   return socket_.send(nlh, "cannot send a verdict");
 }
 

@@ -20,9 +20,12 @@ struct QueuedPacket {
   std::uint16_t family_hw_protocol = 0;   ///< ETH_P_IP / ETH_P_IPV6 (host order)
   std::span<const std::uint8_t> payload;  ///< the IP packet; valid during the callback only
   std::optional<std::uint32_t> uid;       ///< owner of the local socket, when the kernel knows it
+  std::uint32_t mark = 0;                 ///< the packet's nfmark (skb->mark)
 };
 
-enum class Verdict : std::uint8_t { kAccept, kDrop };
+/// kRepeatMarked: set the packet's nfmark and send it through the hook again (NF_REPEAT), so
+/// the daemon's rules save the mark to the connection (decision 0006: the fast path).
+enum class Verdict : std::uint8_t { kAccept, kDrop, kRepeatMarked };
 
 class NfQueue {
  public:
@@ -35,6 +38,7 @@ class NfQueue {
     std::uint64_t packets = 0;
     std::uint64_t accepted = 0;
     std::uint64_t dropped = 0;
+    std::uint64_t marked = 0;  ///< sent back through the hook with a connection mark to save
     std::uint64_t netlink_errors = 0;  ///< error acks from the kernel to our messages
     /// The socket's buffer overflowed: the kernel lost verdict requests.
     std::uint64_t enobufs = 0;
@@ -46,8 +50,8 @@ class NfQueue {
   /// Reads what is pending (without blocking) and calls `on_packet` for each packet. Every
   /// packet must get a verdict, in the callback or later.
   Result<void> receive(const std::function<void(const QueuedPacket&)>& on_packet);
-  /// The verdict on packet `id`.
-  Result<void> verdict(std::uint32_t id, Verdict verdict);
+  /// The verdict on packet `id`; `mark` is the nfmark of a kRepeatMarked verdict.
+  Result<void> verdict(std::uint32_t id, Verdict verdict, std::uint32_t mark = 0);
   const Stats& stats() const { return stats_; }
 
  private:

@@ -35,8 +35,12 @@ namespace openfwp::live {
 struct ProcessTableLimits {
   /// An inode not found by a scan answers nullopt without another scan for this long.
   std::chrono::nanoseconds miss_memory = std::chrono::milliseconds(100);
-  /// No scan starts sooner than this after the previous one.
-  std::chrono::nanoseconds min_scan_interval = std::chrono::milliseconds(10);
+  /// No scan starts sooner than this after the previous one. Zero by default: a new socket's
+  /// inode is in no earlier scan, and answering "unknown" for it would let an application that
+  /// an ALE_APP_ID filter blocks through whenever it connects right after another lookup (the
+  /// live test `app` caught exactly that with 10 ms). Raise it only where a missing
+  /// application identity is acceptable.
+  std::chrono::nanoseconds min_scan_interval = std::chrono::nanoseconds(0);
 };
 
 /// Socket inode → owning process's executable, from /proc.
