@@ -12,9 +12,10 @@
 //     cached per pid because execve changes it without changing the pid or the start time —
 //     socket activation (systemd, inetd) hands a listener across exactly that exec — and the
 //     readlink costs no more than reading /proc/PID/stat to validate a cached one would;
-//   - an inode still unknown after a scan is remembered as a miss for `miss_memory`, and scans
-//     are at least `min_scan_interval` apart, so a flood of sockets that no process holds
-//     (already closed, or in another pid namespace) costs bounded scans, not one per packet.
+//   - an inode still unknown after a scan is remembered as a miss for `miss_memory`, so a flood
+//     of packets for a socket that no process holds (already closed, or in another pid
+//     namespace) costs one scan per socket, not one per packet. (`min_scan_interval` can bound
+//     scans further, at the price of unknown identities: off by default, see there.)
 // Processes that exit during a scan, or whose fds we may not read, are skipped: that is normal.
 //
 // When several processes hold the socket (fork, socket activation), the highest pid wins: the
